@@ -1,0 +1,29 @@
+package io.sparkconv.prep.split;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Assigns a record to a split by a stable hash of its key alone: the assignment never changes when
+ * other records are added, when the data is repartitioned or when the cluster changes.
+ */
+public final class StableSplit {
+    private StableSplit() {}
+
+    /** A number in [0, 1) that depends only on the key (FNV-1a 64, then SplitMix64's finalizer). */
+    public static double position(String key) {
+        long h = 0xcbf29ce484222325L;
+        for (byte b : key.getBytes(StandardCharsets.UTF_8)) {
+            h ^= b & 0xff;
+            h *= 0x100000001b3L;
+        }
+        h = (h ^ (h >>> 30)) * 0xBF58476D1CE4E5B9L;
+        h = (h ^ (h >>> 27)) * 0x94D049BB133111EBL;
+        h ^= h >>> 31;
+        return (h >>> 11) * 0x1.0p-53;
+    }
+
+    /** True when the key falls in the first {@code fraction} of [0, 1). */
+    public static boolean inFirst(String key, double fraction) {
+        return position(key) < fraction;
+    }
+}

@@ -1,0 +1,65 @@
+package io.sparkconv.driver.config;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.sparkconv.kernels.spec.NetSpec;
+import io.sparkconv.kernels.spec.SpecException;
+import io.sparkconv.kernels.spec.SpecFiles;
+import java.nio.file.Path;
+
+/**
+ * A training config file (conf/*.yaml): which net, which data, how to train, where to run. Read
+ * strictly: an unknown key fails before any work starts, naming the file, line and field. Once
+ * resolved (net inlined, paths absolute, defaults filled), it is written into every run's summary
+ * so the run can be rebuilt from it.
+ *
+ * <pre>
+ * net: nets/lenet.yaml           # relative to this file; or an inline net spec
+ * data: {format: idx, path: /usr/share/datasets/fashion-mnist, validation_fraction: 0.1}
+ * training: {epochs: 10, batch_size: 100, seed: 42, sgd: {lr: 0.01, momentum: 0.9, l2: 5.0e-4}}
+ * runtime: {backend: auto, threads: 0}
+ * </pre>
+ */
+public record TrainConfig(Object net, DataConfig data, TrainingConfig training, RuntimeConfig runtime) {
+    public TrainConfig {
+        if (net == null) {
+            throw new IllegalArgumentException("'net' is required: a path to a net spec or an inline net");
+        }
+        data = data == null ? new DataConfig(null, null, null) : data;
+        training = training == null ? TrainingConfig.defaults() : training;
+        runtime = runtime == null ? new RuntimeConfig(null, null) : runtime;
+    }
+
+    /** Reads a config and resolves the net (a path relative to the config, or inline) and data paths. */
+    public static TrainConfig load(Path file) {
+        TrainConfig raw = SpecFiles.read(file, TrainConfig.class);
+        Path dir = file.toAbsolutePath().getParent();
+        NetSpec netSpec;
+        if (raw.net instanceof String path) {
+            netSpec = NetSpec.load(dir.resolve(path).normalize());
+        } else {
+            try {
+                netSpec = SpecFiles.yaml().convertValue(raw.net, NetSpec.class);
+            } catch (IllegalArgumentException e) {
+                throw new SpecException(file + ": net: " + e.getMessage(), e);
+            }
+        }
+        return new TrainConfig(netSpec, raw.data.resolvedAgainst(dir), raw.training, raw.runtime);
+    }
+
+    /** The net, once {@link #load} has resolved it. */
+    @JsonIgnore
+    public NetSpec netSpec() {
+        if (!(net instanceof NetSpec spec)) {
+            throw new IllegalStateException("config not resolved: net is " + net);
+        }
+        return spec;
+    }
+
+    public TrainConfig withTraining(TrainingConfig t) {
+        return new TrainConfig(net, data, t, runtime);
+    }
+
+    public TrainConfig withRuntime(RuntimeConfig r) {
+        return new TrainConfig(net, data, training, r);
+    }
+}

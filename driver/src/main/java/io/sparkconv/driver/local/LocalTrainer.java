@@ -1,0 +1,130 @@
+package io.sparkconv.driver.local;
+
+import io.sparkconv.driver.config.TrainConfig;
+import io.sparkconv.driver.config.TrainingConfig;
+import io.sparkconv.driver.report.RunSummary;
+import io.sparkconv.kernels.init.ParameterInit;
+import io.sparkconv.kernels.net.Backends;
+import io.sparkconv.kernels.net.Batch;
+import io.sparkconv.kernels.net.Net;
+import io.sparkconv.kernels.optim.Sgd;
+import io.sparkconv.kernels.parallel.ThreadTeam;
+import io.sparkconv.kernels.spec.NetPlan;
+import io.sparkconv.kernels.train.BatchPlan;
+import io.sparkconv.kernels.train.TrainingStep;
+import io.sparkconv.prep.data.ImageSet;
+import io.sparkconv.prep.idx.IdxImageSets;
+import io.sparkconv.prep.normalize.PixelNormalizer;
+import io.sparkconv.prep.split.StableSplit;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * Single-process training: the reference the distributed trainer is checked against. It owns
+ * where batches come from (the batch plan over the training split) and hands each batch to the
+ * same {@link TrainingStep} a distributed worker runs.
+ */
+public final class LocalTrainer {
+    private final TrainConfig config;
+    private final PrintStream progress;
+
+    public LocalTrainer(TrainConfig config, PrintStream progress) {
+        this.config = config;
+        this.progress = progress;
+    }
+
+    /** The training and validation parts of the training files, by a stable hash of each key. */
+    public static ImageSet[] splitTrainValidation(ImageSet all, double validationFraction) {
+        int[] val = IntStream.range(0, all.size())
+                .filter(i -> StableSplit.inFirst(all.keys()[i], validationFraction)).toArray();
+        int[] train = IntStream.range(0, all.size())
+                .filter(i -> !StableSplit.inFirst(all.keys()[i], validationFraction)).toArray();
+        return new ImageSet[] {all.subset("train", train), all.subset("validation", val)};
+    }
+
+    public RunSummary run(Path outDir) throws IOException {
+        long wallStart = System.nanoTime();
+        TrainingConfig t = config.training();
+        NetPlan plan = NetPlan.of(config.netSpec());
+        Path dataDir = Path.of(config.data().path());
+        ImageSet allTrain = IdxImageSets.train(dataDir);
+        ImageSet test = IdxImageSets.test(dataDir);
+        if (!allTrain.shape().equals(plan.input())) {
+            throw new IllegalArgumentException("net '" + plan.spec().name() + "' takes " + plan.input()
+                    + " images but " + dataDir + " holds " + allTrain.shape());
+        }
+        ImageSet[] parts = splitTrainValidation(allTrain, config.data().validationFraction());
+        ImageSet train = parts[0];
+        ImageSet validation = parts[1];
+        PixelNormalizer normalizer = PixelNormalizer.fitOn(train);
+        int threads = config.runtime().resolvedThreads();
+        progress.print(plan);
+        progress.printf("data: %,d train, %,d validation, %,d test images from %s; channel mean %s%n",
+                train.size(), validation.size(), test.size(), dataDir, java.util.Arrays.toString(normalizer.channelMean()));
+
+        try (ThreadTeam team = new ThreadTeam(threads);
+             Net net = Backends.select(config.runtime().backend())
+                     .compile(plan, Math.max(t.batchSize(), t.evalBatchSize()), team)) {
+            progress.printf("backend %s, %d threads, batch %d, %d epochs, seed %d%n",
+                    net.backend(), threads, t.batchSize(), t.epochs(), t.seed());
+            ParameterInit.initialize(plan, net.parameters(), t.seed());
+            net.parametersChanged();
+            TrainingStep step = new TrainingStep(net, new Sgd(plan, t.sgd()), team);
+            BatchPlan batches = new BatchPlan(t.seed(), train.size(), t.batchSize());
+            Batch batch = new Batch(t.batchSize(), plan.input().size());
+
+            List<Double> trainLoss = new ArrayList<>();
+            List<Double> valAccuracy = new ArrayList<>();
+            List<Double> valLoss = new ArrayList<>();
+            long trainNanos = 0;
+            long imagesTrained = 0;
+            for (int epoch = 0; epoch < t.epochs(); epoch++) {
+                int[] order = batches.epochOrder(epoch);
+                double lossSum = 0;
+                long epochStart = System.nanoTime();
+                long lastReport = epochStart;
+                int steps = batches.stepsPerEpoch();
+                for (int s = 0; s < steps; s++) {
+                    int n = batches.batchLength(s);
+                    normalizer.fill(train, order, batches.batchStart(s), n, batch, epoch, t.seed());
+                    double progressEpochs = epoch + (double) s / steps;
+                    double lr = t.sgd().lr() * t.schedule().factor(progressEpochs, t.epochs());
+                    lossSum += step.run(batch, lr);
+                    imagesTrained += n;
+                    long now = System.nanoTime();
+                    if (now - lastReport > 10_000_000_000L) {
+                        progress.printf("  epoch %d step %d/%d loss %.4f %.0f img/s%n", epoch + 1, s + 1, steps,
+                                lossSum / (s + 1), (double) (s + 1) * t.batchSize() / ((now - epochStart) / 1e9));
+                        lastReport = now;
+                    }
+                }
+                long epochNanos = System.nanoTime() - epochStart;
+                trainNanos += epochNanos;
+                trainLoss.add(lossSum / steps);
+                Evaluation val = validation.size() > 0
+                        ? Evaluation.of(net, validation, normalizer, t.evalBatchSize())
+                        : new Evaluation(Double.NaN, Double.NaN, 0);
+                valAccuracy.add(val.accuracy());
+                valLoss.add(val.loss());
+                progress.printf("epoch %d/%d: train loss %.4f, validation accuracy %.4f (loss %.4f), %.1f s, %.0f img/s%n",
+                        epoch + 1, t.epochs(), lossSum / steps, val.accuracy(), val.loss(), epochNanos / 1e9,
+                        train.size() / (epochNanos / 1e9));
+            }
+            // The test split is scored once, here, after every training decision is made.
+            Evaluation testEval = Evaluation.of(net, test, normalizer, t.evalBatchSize());
+            double trainSeconds = trainNanos / 1e9;
+            RunSummary summary = new RunSummary(plan.spec().name(), net.backend(), threads, t.epochs(), t.seed(),
+                    train.size(), validation.size(), test.size(), trainLoss, valAccuracy, valLoss,
+                    testEval.accuracy(), testEval.loss(), imagesTrained / trainSeconds, trainSeconds,
+                    (System.nanoTime() - wallStart) / 1e9, normalizer.channelMean(), config);
+            Path written = summary.write(outDir);
+            progress.printf("test accuracy %.4f (loss %.4f) on %,d images; %.0f training img/s; summary in %s%n",
+                    testEval.accuracy(), testEval.loss(), test.size(), summary.imagesPerSecond(), written);
+            return summary;
+        }
+    }
+}

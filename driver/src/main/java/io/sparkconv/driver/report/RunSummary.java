@@ -1,0 +1,57 @@
+package io.sparkconv.driver.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.sparkconv.driver.config.TrainConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/**
+ * What a training run writes to {@code OUT/summary.json}: the figures and the fully resolved
+ * config, seed included, from which the run can be rebuilt.
+ *
+ * @param valAccuracy per epoch
+ * @param trainLoss   per epoch, the mean data loss over the epoch's steps
+ */
+public record RunSummary(
+        String net,
+        String backend,
+        int threads,
+        int epochs,
+        long seed,
+        int trainImages,
+        int validationImages,
+        int testImages,
+        List<Double> trainLoss,
+        List<Double> valAccuracy,
+        List<Double> valLoss,
+        double testAccuracy,
+        double testLoss,
+        double imagesPerSecond,
+        double trainSeconds,
+        double wallSeconds,
+        float[] channelMean,
+        TrainConfig config) {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** Writes {@code dir/summary.json} atomically: a reader never sees half a file. */
+    public Path write(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path tmp = dir.resolve("summary.json.tmp");
+        Path target = dir.resolve("summary.json");
+        JSON.writeValue(tmp.toFile(), this);
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return target;
+    }
+
+    public static ObjectMapper json() {
+        return JSON;
+    }
+}

@@ -1,0 +1,368 @@
+package io.sparkconv.kernels.gemm;
+
+import io.sparkconv.kernels.parallel.ThreadTeam;
+import java.util.Arrays;
+
+/**
+ * Single-precision matrix multiply, {@code C = alpha * op(A) * op(B) + beta * C}, on row-major
+ * {@code float[]} arrays with offsets and leading dimensions (the BLAS {@code sgemm} contract,
+ * transposed to row-major).
+ *
+ * <p>Two implementations share one blocked driver (packing, cache blocking) and differ only in the
+ * register-blocked micro-kernel: {@link VectorGemm} on the incubator Vector API when the
+ * {@code jdk.incubator.vector} module is in the boot layer (start the JVM with
+ * {@code --add-modules jdk.incubator.vector}), else {@link ScalarGemm}. The choice is made once;
+ * {@link #implementation()} reports it.
+ *
+ * <p><b>Thread safety:</b> every method may be called concurrently from any number of threads as
+ * long as the calls do not write overlapping parts of the same {@code C} (and no call writes what
+ * another reads). Packing scratch is per thread: each thread that calls {@code sgemm} keeps up to
+ * about {@code 4 * (kcMax * ncMax + mcMax * kcMax)} bytes (about 2.1 MB on the vector path) alive
+ * in a {@link ThreadLocal} for reuse by its later calls.
+ */
+public final class Gemm {
+    /**
+     * Below this many flops the parallel variant runs on the calling thread: waking the team's
+     * threads and joining costs tens of microseconds, which is more than the whole multiply below
+     * it (at ~30 GFLOPS, 4 MFLOP take ~130 us; the split pays off from about there up).
+     */
+    static final long PARALLEL_MIN_FLOPS = 4_000_000L;
+
+    // Checked by module presence rather than by catching NoClassDefFoundError: VectorGemm must
+    // never even be loaded without the module, and HotSpot only resolves the class named in an
+    // invokestatic when that instruction first runs.
+    private static final boolean VECTOR_MODULE =
+            ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    private static final Kernel KERNEL = VECTOR_MODULE ? VectorGemm.kernel() : ScalarGemm.kernel();
+
+    /** Grows to the largest packing need seen on the thread; never shared between threads. */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
+
+    private Gemm() {
+    }
+
+    /**
+     * Computes {@code C = alpha * op(A) * op(B) + beta * C} on the calling thread.
+     *
+     * <p>All matrices are row-major: element (r, c) of a matrix stored with leading dimension
+     * {@code ld} at offset {@code off} is {@code array[off + r * ld + c]}.
+     *
+     * @param transA if false, A is stored m x k and op(A) = A; if true, A is stored k x m and
+     *               op(A) = A<sup>T</sup>
+     * @param transB if false, B is stored k x n and op(B) = B; if true, B is stored n x k and
+     *               op(B) = B<sup>T</sup>
+     * @param m      rows of op(A) and of C, {@code >= 0}
+     * @param n      columns of op(B) and of C, {@code >= 0}
+     * @param k      columns of op(A) and rows of op(B), {@code >= 0}; when 0, C becomes beta * C
+     * @param alpha  scale of the product
+     * @param a      storage of A
+     * @param aOff   index of A's element (0, 0) in {@code a}
+     * @param lda    distance between consecutive stored rows of A; at least its stored row length
+     *               ({@code k} if !transA, else {@code m})
+     * @param b      storage of B
+     * @param bOff   index of B's element (0, 0) in {@code b}
+     * @param ldb    distance between consecutive stored rows of B; at least {@code n} if !transB,
+     *               else {@code k}
+     * @param beta   scale of the old C; when exactly 0 the old C is never read, so it may hold
+     *               anything, NaN included
+     * @param c      storage of C, written in place; must not overlap A or B
+     * @param cOff   index of C's element (0, 0) in {@code c}
+     * @param ldc    distance between consecutive rows of C; at least {@code n}
+     * @throws IllegalArgumentException  if a size is negative or a leading dimension too small
+     * @throws IndexOutOfBoundsException if an array is too short for the matrix described
+     * @throws NullPointerException      if an array that would be read or written is null
+     */
+    public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
+                             float alpha, float[] a, int aOff, int lda,
+                             float[] b, int bOff, int ldb,
+                             float beta, float[] c, int cOff, int ldc) {
+        check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        run(KERNEL, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /**
+     * Same as {@link #sgemm(boolean, boolean, int, int, int, float, float[], int, int, float[], int,
+     * int, float, float[], int, int)}, split over the team's threads.
+     *
+     * <p>C is cut into one contiguous block per thread, of whole rows or whole columns, whichever
+     * dimension has more micro-tiles; each block is an independent single-threaded multiply, so
+     * the result is bitwise identical to the single-threaded call. Problems under about 4 MFLOP run
+     * on the calling thread. Blocks until all parts are done.
+     *
+     * @param team the threads to use; {@code team.forEach} is called at most once
+     */
+    public static void sgemm(ThreadTeam team, boolean transA, boolean transB, int m, int n, int k,
+                             float alpha, float[] a, int aOff, int lda,
+                             float[] b, int bOff, int ldb,
+                             float beta, float[] c, int cOff, int ldc) {
+        check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        parallel(KERNEL, team, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /**
+     * Names the active implementation, for logs: {@code "vector(16 lanes)"} (the lane count is the
+     * CPU's preferred float vector length) or {@code "scalar"}.
+     */
+    public static String implementation() {
+        return KERNEL.name();
+    }
+
+    /** The parallel split with an explicit kernel; package-private so tests can drive both paths. */
+    static void parallel(Kernel kernel, ThreadTeam team, boolean transA, boolean transB, int m, int n, int k,
+                         float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                         float beta, float[] c, int cOff, int ldc) {
+        int parts = team.threads();
+        int rowTiles = (m + kernel.mr - 1) / kernel.mr;
+        int colTiles = (n + kernel.nr - 1) / kernel.nr;
+        if (parts == 1 || 2.0 * m * n * k < PARALLEL_MIN_FLOPS || Math.max(rowTiles, colTiles) < 2) {
+            run(kernel, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        // Blocks are whole micro-tiles so no part gets a ragged edge that another could have had.
+        // Splitting columns makes every part pack all of A, splitting rows all of B: ties go to
+        // columns because A (m x k) is the smaller operand in the conv shapes.
+        boolean byCols = colTiles >= rowTiles;
+        int tiles = byCols ? colTiles : rowTiles;
+        int step = (byCols ? kernel.nr : kernel.mr) * ((tiles + parts - 1) / parts);
+        int extent = byCols ? n : m;
+        int count = (extent + step - 1) / step;
+        team.forEach(count, part -> {
+            int from = part * step;
+            int len = Math.min(step, extent - from);
+            if (byCols) {
+                int bShift = transB ? from * ldb : from;
+                run(kernel, transA, transB, m, len, k, alpha, a, aOff, lda,
+                        b, bOff + bShift, ldb, beta, c, cOff + from, ldc);
+            } else {
+                int aShift = transA ? from : from * lda;
+                run(kernel, transA, transB, len, n, k, alpha, a, aOff + aShift, lda,
+                        b, bOff, ldb, beta, c, cOff + from * ldc, ldc);
+            }
+        });
+    }
+
+    /**
+     * The blocked driver (the classic Goto/BLIS loop nest) for already-checked arguments.
+     *
+     * <p>op(B) is packed kc x nc at a time and op(A) mc x kc at a time into micro-panels laid out
+     * exactly in the order the micro-kernel reads them, so its inner loop walks two arrays with
+     * unit stride whatever the transposes and leading dimensions were: packing is where
+     * transposes are absorbed, and it costs O(mk + kn) against the O(mnk) it speeds up.
+     */
+    static void run(Kernel kernel, boolean transA, boolean transB, int m, int n, int k,
+                    float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                    float beta, float[] c, int cOff, int ldc) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0 || alpha == 0f) {
+            scale(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        int mr = kernel.mr;
+        int nr = kernel.nr;
+        // Equal k blocks instead of kcMax plus a remainder: k = 288 as 144 + 144 rather than
+        // 256 + 32 keeps every pass long enough to amortize loading and storing the C tile.
+        int kBlocks = (k + kernel.kcMax - 1) / kernel.kcMax;
+        int kcStep = (k + kBlocks - 1) / kBlocks;
+        // Whole micro-panels per block, so packing never writes past the buffers sized here.
+        int ncStep = Math.min(roundUp(n, nr), Math.max(nr, kernel.ncMax / nr * nr));
+        int mcStep = Math.min(roundUp(m, mr), Math.max(mr, kernel.mcMax / mr * mr));
+        float[][] scratch = SCRATCH.get();
+        float[] bp = grow(scratch, 0, kcStep * ncStep);
+        float[] ap = grow(scratch, 1, mcStep * kcStep);
+        // The kernels only know "C = tile" and "C += tile", so their stores stay a few bytecodes
+        // long: C2 then always inlines them and never boxes a vector across a call (a boxed store
+        // helper measured 0.4 GFLOPS instead of 20). alpha is folded into packed A; a beta other
+        // than 0 or 1 costs one pass over C here.
+        if (beta != 0f && beta != 1f) {
+            scale(m, n, beta, c, cOff, ldc);
+        }
+        for (int jc = 0; jc < n; jc += ncStep) {
+            int nc = Math.min(ncStep, n - jc);
+            for (int pc = 0; pc < k; pc += kcStep) {
+                int kc = Math.min(kcStep, k - pc);
+                packB(transB, b, bOff, ldb, pc, kc, jc, nc, nr, bp);
+                boolean add = pc > 0 || beta != 0f;
+                for (int ic = 0; ic < m; ic += mcStep) {
+                    int mc = Math.min(mcStep, m - ic);
+                    packA(transA, alpha, a, aOff, lda, ic, mc, pc, kc, mr, ap);
+                    // A B micro-panel (kc x nr) is reused against every A micro-panel of the block
+                    // while it is hot in L1/L2; the whole packed A block stays in L2.
+                    for (int jr = 0; jr < nc; jr += nr) {
+                        int cols = Math.min(nr, nc - jr);
+                        int cBase = cOff + ic * ldc + jc + jr;
+                        for (int ir = 0; ir < mc; ir += mr) {
+                            kernel.tile(kc, ap, ir * kc, bp, jr * kc, Math.min(mr, mc - ir), cols,
+                                    add, c, cBase + ir * ldc, ldc);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs rows [i0, i0 + mc) x columns [p0, p0 + kc) of op(A) as micro-panels of mr rows, each
+     * stored column after column (mr consecutive floats per p) and multiplied by alpha; rows past
+     * mc are zeros so the kernel never needs a row-count branch in its inner loop.
+     */
+    static void packA(boolean transA, float alpha, float[] a, int aOff, int lda, int i0, int mc,
+                      int p0, int kc, int mr, float[] dst) {
+        for (int ir = 0; ir < mc; ir += mr) {
+            int rows = Math.min(mr, mc - ir);
+            int base = ir * kc;
+            if (transA) {
+                // op(A)(i, p) = a[p * lda + i]: the mr values for one p are adjacent in memory.
+                int src = aOff + p0 * lda + i0 + ir;
+                for (int p = 0; p < kc; p++, src += lda) {
+                    int d = base + p * mr;
+                    for (int r = 0; r < rows; r++) {
+                        dst[d + r] = alpha * a[src + r];
+                    }
+                    for (int r = rows; r < mr; r++) {
+                        dst[d + r] = 0f;
+                    }
+                }
+            } else {
+                for (int r = 0; r < mr; r++) {
+                    int src = aOff + (i0 + ir + r) * lda + p0;
+                    for (int p = 0, d = base + r; p < kc; p++, d += mr) {
+                        dst[d] = r < rows ? alpha * a[src + p] : 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs rows [p0, p0 + kc) x columns [j0, j0 + nc) of op(B) as micro-panels of nr columns,
+     * each stored row after row (nr consecutive floats per p); columns past nc are zeros.
+     */
+    static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc,
+                      int nr, float[] dst) {
+        for (int jr = 0; jr < nc; jr += nr) {
+            int cols = Math.min(nr, nc - jr);
+            int base = jr * kc;
+            if (!transB) {
+                int src = bOff + p0 * ldb + j0 + jr;
+                for (int p = 0; p < kc; p++, src += ldb) {
+                    int d = base + p * nr;
+                    System.arraycopy(b, src, dst, d, cols);
+                    if (cols < nr) {
+                        Arrays.fill(dst, d + cols, d + nr, 0f);
+                    }
+                }
+            } else {
+                // op(B)(p, j) = b[j * ldb + p]. p outer keeps the writes sequential while the nr
+                // source rows are read 16 floats per cache line; the other order strides writes
+                // by nr floats across a panel larger than L1.
+                int src = bOff + (j0 + jr) * ldb + p0;
+                for (int p = 0; p < kc; p++) {
+                    int d = base + p * nr;
+                    for (int j = 0, s = src + p; j < cols; j++, s += ldb) {
+                        dst[d + j] = b[s];
+                    }
+                    for (int j = cols; j < nr; j++) {
+                        dst[d + j] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /** C = beta * C, with beta == 0 overwriting (so NaN garbage in C does not survive). */
+    private static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            int row = cOff + i * ldc;
+            if (beta == 0f) {
+                Arrays.fill(c, row, row + n, 0f);
+            } else if (beta != 1f) {
+                for (int j = row; j < row + n; j++) {
+                    c[j] *= beta;
+                }
+            }
+        }
+    }
+
+    private static float[] grow(float[][] scratch, int which, int size) {
+        if (scratch[which].length < size) {
+            scratch[which] = new float[size];
+        }
+        return scratch[which];
+    }
+
+    private static int roundUp(int x, int multiple) {
+        return (x + multiple - 1) / multiple * multiple;
+    }
+
+    private static void check(boolean transA, boolean transB, int m, int n, int k,
+                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                              float[] c, int cOff, int ldc) {
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("negative size: m=" + m + " n=" + n + " k=" + k);
+        }
+        if (m == 0 || n == 0) {
+            return;
+        }
+        checkMatrix("C", c, cOff, ldc, m, n);
+        if (k == 0) {
+            return;
+        }
+        checkMatrix("A", a, aOff, lda, transA ? k : m, transA ? m : k);
+        checkMatrix("B", b, bOff, ldb, transB ? n : k, transB ? k : n);
+    }
+
+    private static void checkMatrix(String name, float[] x, int off, int ld, int rows, int cols) {
+        if (ld < cols) {
+            throw new IllegalArgumentException("ld" + name.toLowerCase() + "=" + ld
+                    + " is less than the stored row length " + cols);
+        }
+        long last = (long) off + (long) (rows - 1) * ld + cols - 1;
+        if (off < 0 || last >= x.length) {
+            throw new IndexOutOfBoundsException(name + ": " + rows + " x " + cols + " with ld " + ld
+                    + " at offset " + off + " needs index " + last + ", array length " + x.length);
+        }
+    }
+
+    /**
+     * A register-blocked micro-kernel plus the block sizes that suit it. Package-private: the two
+     * implementations and the tests are its only users.
+     */
+    abstract static class Kernel {
+        /** Micro-tile rows and columns: the packed panels' widths. */
+        final int mr;
+        final int nr;
+        /** Cache-block sizes: k per pass, rows of packed A, columns of packed B. */
+        final int kcMax;
+        final int mcMax;
+        final int ncMax;
+
+        Kernel(int mr, int nr, int kcMax, int mcMax, int ncMax) {
+            this.mr = mr;
+            this.nr = nr;
+            this.kcMax = kcMax;
+            this.mcMax = mcMax;
+            this.ncMax = ncMax;
+        }
+
+        abstract String name();
+
+        /**
+         * Multiplies a packed A micro-panel (kc x mr) by a packed B micro-panel (kc x nr) and
+         * writes the top-left {@code rows x cols} of the product to C: {@code C = tile} when
+         * {@code add} is false (C is not read), {@code C += tile} when it is true.
+         */
+        abstract void tile(int kc, float[] ap, int ai, float[] bp, int bi, int rows, int cols,
+                           boolean add, float[] c, int ci, int ldc);
+
+        /** The edge-tile store: the kernel has spilled its full mr x nr tile to {@code t}. */
+        final void storeEdge(float[] t, int rows, int cols, boolean add, float[] c, int ci, int ldc) {
+            for (int r = 0; r < rows; r++, ci += ldc) {
+                for (int j = 0, ti = r * nr; j < cols; j++, ti++) {
+                    c[ci + j] = add ? c[ci + j] + t[ti] : t[ti];
+                }
+            }
+        }
+    }
+}

@@ -36,6 +36,7 @@ public final class Gemm {
     private static final Kernel KERNEL = VECTOR_MODULE ? VectorGemm.kernel() : ScalarGemm.kernel();
 
     /** Grows to the largest packing need seen on the thread; never shared between threads. */
+    static final boolean DIRECT_B = !Boolean.getBoolean("gemm.packAllB");
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
 
     private Gemm() {
@@ -178,11 +179,13 @@ public final class Gemm {
         if (beta != 0f && beta != 1f) {
             scale(m, n, beta, c, cOff, ldc);
         }
+        boolean direct = !transB && DIRECT_B;
         for (int jc = 0; jc < n; jc += ncStep) {
             int nc = Math.min(ncStep, n - jc);
+            int directCols = direct ? nc / nr * nr : 0;
             for (int pc = 0; pc < k; pc += kcStep) {
                 int kc = Math.min(kcStep, k - pc);
-                packB(transB, b, bOff, ldb, pc, kc, jc, nc, nr, bp);
+                packB(transB, b, bOff, ldb, pc, kc, jc + directCols, nc - directCols, nr, bp);
                 boolean add = pc > 0 || beta != 0f;
                 for (int ic = 0; ic < m; ic += mcStep) {
                     int mc = Math.min(mcStep, m - ic);
@@ -192,8 +195,12 @@ public final class Gemm {
                     for (int jr = 0; jr < nc; jr += nr) {
                         int cols = Math.min(nr, nc - jr);
                         int cBase = cOff + ic * ldc + jc + jr;
+                        boolean fromB = jr < directCols;
+                        float[] bSrc = fromB ? b : bp;
+                        int bi = fromB ? bOff + pc * ldb + jc + jr : (jr - directCols) * kc;
+                        int bStride = fromB ? ldb : nr;
                         for (int ir = 0; ir < mc; ir += mr) {
-                            kernel.tile(kc, ap, ir * kc, bp, jr * kc, Math.min(mr, mc - ir), cols,
+                            kernel.tile(kc, ap, ir * kc, bSrc, bi, bStride, Math.min(mr, mc - ir), cols,
                                     add, c, cBase + ir * ldc, ldc);
                         }
                     }
@@ -353,8 +360,8 @@ public final class Gemm {
          * writes the top-left {@code rows x cols} of the product to C: {@code C = tile} when
          * {@code add} is false (C is not read), {@code C += tile} when it is true.
          */
-        abstract void tile(int kc, float[] ap, int ai, float[] bp, int bi, int rows, int cols,
-                           boolean add, float[] c, int ci, int ldc);
+        abstract void tile(int kc, float[] ap, int ai, float[] bp, int bi, int bStride, int rows,
+                           int cols, boolean add, float[] c, int ci, int ldc);
 
         /** The edge-tile store: the kernel has spilled its full mr x nr tile to {@code t}. */
         final void storeEdge(float[] t, int rows, int cols, boolean add, float[] c, int ci, int ldc) {

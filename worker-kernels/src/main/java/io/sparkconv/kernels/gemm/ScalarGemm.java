@@ -30,7 +30,7 @@ final class ScalarGemm extends Gemm.Kernel {
     }
 
     @Override
-    void tile(int kc, float[] ap, int ai, float[] bp, int bi, int rows, int cols,
+    void tile(int kc, float[] ap, int ai, float[] bp, int bi, int bStride, int rows, int cols,
               boolean add, float[] c, int ci, int ldc) {
         // Four row accumulators updated by one loop over a fixed 64 columns: this is the shape
         // C2's SuperWord pass turns into SIMD code by itself (rank-1 update with unit stride),
@@ -39,7 +39,7 @@ final class ScalarGemm extends Gemm.Kernel {
         float[] acc1 = new float[NR];
         float[] acc2 = new float[NR];
         float[] acc3 = new float[NR];
-        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+        for (int p = 0; p < kc; p++, ai += MR, bi += bStride) {
             float a0 = ap[ai];
             float a1 = ap[ai + 1];
             float a2 = ap[ai + 2];

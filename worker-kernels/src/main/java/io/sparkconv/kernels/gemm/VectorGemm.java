@@ -38,26 +38,26 @@ final class VectorGemm extends Gemm.Kernel {
     }
 
     @Override
-    void tile(int kc, float[] ap, int ai, float[] bp, int bi, int rows, int cols,
+    void tile(int kc, float[] ap, int ai, float[] bp, int bi, int bStride, int rows, int cols,
               boolean add, float[] c, int ci, int ldc) {
         // Narrower kernels for the last column panel: n = 196 is 4 x 48 + 4, and running the
         // 3-vector kernel there would do 12x the needed work on that panel.
         if (cols > 2 * L) {
-            tile3(kc, ap, ai, bp, bi, rows, cols, add, c, ci, ldc);
+            tile3(kc, ap, ai, bp, bi, bStride, rows, cols, add, c, ci, ldc);
         } else if (cols > L) {
-            tile2(kc, ap, ai, bp, bi, rows, cols, add, c, ci, ldc);
+            tile2(kc, ap, ai, bp, bi, bStride, rows, cols, add, c, ci, ldc);
         } else {
-            tile1(kc, ap, ai, bp, bi, rows, cols, add, c, ci, ldc);
+            tile1(kc, ap, ai, bp, bi, bStride, rows, cols, add, c, ci, ldc);
         }
     }
 
-    private void tile3(int kc, float[] ap, int ai, float[] bp, int bi, int rows, int cols,
+    private void tile3(int kc, float[] ap, int ai, float[] bp, int bi, int bStride, int rows, int cols,
                        boolean add, float[] c, int ci, int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00;
         FloatVector c10 = c00, c11 = c00, c12 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00;
         FloatVector c30 = c00, c31 = c00, c32 = c00;
-        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+        for (int p = 0; p < kc; p++, ai += MR, bi += bStride) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
             FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
@@ -100,13 +100,13 @@ final class VectorGemm extends Gemm.Kernel {
         }
     }
 
-    private void tile2(int kc, float[] ap, int ai, float[] bp, int bi, int rows, int cols,
+    private void tile2(int kc, float[] ap, int ai, float[] bp, int bi, int bStride, int rows, int cols,
                        boolean add, float[] c, int ci, int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00;
         FloatVector c10 = c00, c11 = c00;
         FloatVector c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00;
-        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+        for (int p = 0; p < kc; p++, ai += MR, bi += bStride) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
             FloatVector a = FloatVector.broadcast(S, ap[ai]);
@@ -140,10 +140,10 @@ final class VectorGemm extends Gemm.Kernel {
         }
     }
 
-    private void tile1(int kc, float[] ap, int ai, float[] bp, int bi, int rows, int cols,
+    private void tile1(int kc, float[] ap, int ai, float[] bp, int bi, int bStride, int rows, int cols,
                        boolean add, float[] c, int ci, int ldc) {
         FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
-        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+        for (int p = 0; p < kc; p++, ai += MR, bi += bStride) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             c0 = FloatVector.broadcast(S, ap[ai]).fma(b0, c0);
             c1 = FloatVector.broadcast(S, ap[ai + 1]).fma(b0, c1);

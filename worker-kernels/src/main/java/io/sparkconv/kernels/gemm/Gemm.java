@@ -33,10 +33,16 @@ public final class Gemm {
     // invokestatic when that instruction first runs.
     private static final boolean VECTOR_MODULE =
             ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    /**
+     * Rows of every micro-tile. 4 divides every m the CNN has but 50 (20, 32, 64, 100, 288, 500,
+     * 576), so row edges are rare; 6 or 8 rows would pad m = 20 to 24 and m = 50 to 54 or 56.
+     */
+    static final int MR = 4;
+
     private static final Kernel KERNEL = VECTOR_MODULE ? VectorGemm.kernel() : ScalarGemm.kernel();
 
     /** Grows to the largest packing need seen on the thread; never shared between threads. */
-    static final boolean DIRECT_B = !Boolean.getBoolean("gemm.packAllB");
+    static boolean DIRECT_B = true; // EXPERIMENT
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
 
     private Gemm() {
@@ -113,7 +119,7 @@ public final class Gemm {
                          float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                          float beta, float[] c, int cOff, int ldc) {
         int parts = team.threads();
-        int rowTiles = (m + kernel.mr - 1) / kernel.mr;
+        int rowTiles = (m + MR - 1) / MR;
         int colTiles = (n + kernel.nr - 1) / kernel.nr;
         if (parts == 1 || 2.0 * m * n * k < PARALLEL_MIN_FLOPS || Math.max(rowTiles, colTiles) < 2) {
             run(kernel, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
@@ -124,7 +130,7 @@ public final class Gemm {
         // columns because A (m x k) is the smaller operand in the conv shapes.
         boolean byCols = colTiles >= rowTiles;
         int tiles = byCols ? colTiles : rowTiles;
-        int step = (byCols ? kernel.nr : kernel.mr) * ((tiles + parts - 1) / parts);
+        int step = (byCols ? kernel.nr : MR) * ((tiles + parts - 1) / parts);
         int extent = byCols ? n : m;
         int count = (extent + step - 1) / step;
         team.forEach(count, part -> {
@@ -160,7 +166,6 @@ public final class Gemm {
             scale(m, n, beta, c, cOff, ldc);
             return;
         }
-        int mr = kernel.mr;
         int nr = kernel.nr;
         // Equal k blocks instead of kcMax plus a remainder: k = 288 as 144 + 144 rather than
         // 256 + 32 keeps every pass long enough to amortize loading and storing the C tile.
@@ -168,7 +173,7 @@ public final class Gemm {
         int kcStep = (k + kBlocks - 1) / kBlocks;
         // Whole micro-panels per block, so packing never writes past the buffers sized here.
         int ncStep = Math.min(roundUp(n, nr), Math.max(nr, kernel.ncMax / nr * nr));
-        int mcStep = Math.min(roundUp(m, mr), Math.max(mr, kernel.mcMax / mr * mr));
+        int mcStep = Math.min(roundUp(m, MR), Math.max(MR, kernel.mcMax / MR * MR));
         float[][] scratch = SCRATCH.get();
         float[] bp = grow(scratch, 0, kcStep * ncStep);
         float[] ap = grow(scratch, 1, mcStep * kcStep);
@@ -189,7 +194,7 @@ public final class Gemm {
                 boolean add = pc > 0 || beta != 0f;
                 for (int ic = 0; ic < m; ic += mcStep) {
                     int mc = Math.min(mcStep, m - ic);
-                    packA(transA, alpha, a, aOff, lda, ic, mc, pc, kc, mr, ap);
+                    packA(transA, alpha, a, aOff, lda, ic, mc, pc, kc, ap);
                     // A B micro-panel (kc x nr) is reused against every A micro-panel of the block
                     // while it is hot in L1/L2; the whole packed A block stays in L2.
                     for (int jr = 0; jr < nc; jr += nr) {
@@ -199,8 +204,8 @@ public final class Gemm {
                         float[] bSrc = fromB ? b : bp;
                         int bi = fromB ? bOff + pc * ldb + jc + jr : (jr - directCols) * kc;
                         int bStride = fromB ? ldb : nr;
-                        for (int ir = 0; ir < mc; ir += mr) {
-                            kernel.tile(kc, ap, ir * kc, bSrc, bi, bStride, Math.min(mr, mc - ir), cols,
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            kernel.tile(kc, ap, ir * kc, bSrc, bi, bStride, Math.min(MR, mc - ir), cols,
                                     add, c, cBase + ir * ldc, ldc);
                         }
                     }
@@ -210,36 +215,47 @@ public final class Gemm {
     }
 
     /**
-     * Packs rows [i0, i0 + mc) x columns [p0, p0 + kc) of op(A) as micro-panels of mr rows, each
-     * stored column after column (mr consecutive floats per p) and multiplied by alpha; rows past
-     * mc are zeros so the kernel never needs a row-count branch in its inner loop.
+     * Packs rows [i0, i0 + mc) x columns [p0, p0 + kc) of op(A), times alpha, as micro-panels of
+     * {@link #MR} rows, each stored column after column (MR consecutive floats per p). Rows past mc
+     * are zeros so the kernels never test a row count in their inner loop. Written out for four
+     * rows: the generic per-row loop cost 36 of the 57 us of the (500, 64, 50) transA multiply.
      */
     static void packA(boolean transA, float alpha, float[] a, int aOff, int lda, int i0, int mc,
-                      int p0, int kc, int mr, float[] dst) {
-        for (int ir = 0; ir < mc; ir += mr) {
-            int rows = Math.min(mr, mc - ir);
-            int base = ir * kc;
-            if (transA) {
-                // op(A)(i, p) = a[p * lda + i]: the mr values for one p are adjacent in memory.
-                int src = aOff + p0 * lda + i0 + ir;
-                for (int p = 0; p < kc; p++, src += lda) {
-                    int d = base + p * mr;
-                    for (int r = 0; r < rows; r++) {
-                        dst[d + r] = alpha * a[src + r];
-                    }
-                    for (int r = rows; r < mr; r++) {
-                        dst[d + r] = 0f;
+                      int p0, int kc, float[] dst) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int rows = Math.min(MR, mc - ir);
+            int d = ir * kc;
+            if (rows < MR) {
+                for (int p = 0; p < kc; p++) {
+                    for (int r = 0; r < MR; r++) {
+                        dst[d++] = r < rows ? alpha * opA(transA, a, aOff, lda, i0 + ir + r, p0 + p) : 0f;
                     }
                 }
+            } else if (transA) {
+                // op(A)(i, p) = a[p * lda + i]: the four values for one p are adjacent.
+                for (int p = 0, s = aOff + p0 * lda + i0 + ir; p < kc; p++, s += lda, d += MR) {
+                    dst[d] = alpha * a[s];
+                    dst[d + 1] = alpha * a[s + 1];
+                    dst[d + 2] = alpha * a[s + 2];
+                    dst[d + 3] = alpha * a[s + 3];
+                }
             } else {
-                for (int r = 0; r < mr; r++) {
-                    int src = aOff + (i0 + ir + r) * lda + p0;
-                    for (int p = 0, d = base + r; p < kc; p++, d += mr) {
-                        dst[d] = r < rows ? alpha * a[src + p] : 0f;
-                    }
+                int s0 = aOff + (i0 + ir) * lda + p0;
+                int s1 = s0 + lda;
+                int s2 = s1 + lda;
+                int s3 = s2 + lda;
+                for (int p = 0; p < kc; p++, d += MR) {
+                    dst[d] = alpha * a[s0 + p];
+                    dst[d + 1] = alpha * a[s1 + p];
+                    dst[d + 2] = alpha * a[s2 + p];
+                    dst[d + 3] = alpha * a[s3 + p];
                 }
             }
         }
+    }
+
+    private static float opA(boolean transA, float[] a, int aOff, int lda, int i, int p) {
+        return transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
     }
 
     /**
@@ -337,16 +353,14 @@ public final class Gemm {
      * implementations and the tests are its only users.
      */
     abstract static class Kernel {
-        /** Micro-tile rows and columns: the packed panels' widths. */
-        final int mr;
+        /** Micro-tile columns: the packed B panels' width. Every kernel is {@link #MR} rows tall. */
         final int nr;
         /** Cache-block sizes: k per pass, rows of packed A, columns of packed B. */
         final int kcMax;
         final int mcMax;
         final int ncMax;
 
-        Kernel(int mr, int nr, int kcMax, int mcMax, int ncMax) {
-            this.mr = mr;
+        Kernel(int nr, int kcMax, int mcMax, int ncMax) {
             this.nr = nr;
             this.kcMax = kcMax;
             this.mcMax = mcMax;
@@ -356,14 +370,14 @@ public final class Gemm {
         abstract String name();
 
         /**
-         * Multiplies a packed A micro-panel (kc x mr) by a packed B micro-panel (kc x nr) and
+         * Multiplies a packed A micro-panel (kc x MR) by a packed B micro-panel (kc x nr) and
          * writes the top-left {@code rows x cols} of the product to C: {@code C = tile} when
          * {@code add} is false (C is not read), {@code C += tile} when it is true.
          */
         abstract void tile(int kc, float[] ap, int ai, float[] bp, int bi, int bStride, int rows,
                            int cols, boolean add, float[] c, int ci, int ldc);
 
-        /** The edge-tile store: the kernel has spilled its full mr x nr tile to {@code t}. */
+        /** The edge-tile store: the kernel has spilled its full MR x nr tile to {@code t}. */
         final void storeEdge(float[] t, int rows, int cols, boolean add, float[] c, int ci, int ldc) {
             for (int r = 0; r < rows; r++, ci += ldc) {
                 for (int j = 0, ti = r * nr; j < cols; j++, ti++) {

@@ -5,12 +5,12 @@ package io.sparkconv.kernels.gemm;
  * and cache blocking as the vector path; only the 4 x 64 tile update differs.
  */
 final class ScalarGemm extends Gemm.Kernel {
-    private static final int MR = 4;
+    private static final int MR = Gemm.MR;
     private static final int NR = 64;
     private static final ScalarGemm INSTANCE = new ScalarGemm();
 
     private ScalarGemm() {
-        super(MR, NR, 256, 128, 2048);
+        super(NR, 256, 128, 2048);
     }
 
     static Gemm.Kernel kernel() {

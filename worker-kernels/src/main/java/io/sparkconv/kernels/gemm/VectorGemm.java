@@ -13,12 +13,12 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorGemm extends Gemm.Kernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    private static final int MR = 4;
+    private static final int MR = Gemm.MR;
     private static final int NR = 3 * L;
     private static final VectorGemm INSTANCE = new VectorGemm();
 
     private VectorGemm() {
-        super(MR, NR, 256, 128, 2048);
+        super(NR, 256, 128, 2048);
     }
 
     static Gemm.Kernel kernel() {

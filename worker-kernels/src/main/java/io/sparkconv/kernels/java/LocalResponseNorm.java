@@ -13,6 +13,8 @@ final class LocalResponseNorm extends JavaLayer {
     private final int size;
     private final float alphaOverSize, beta, k;
     private float[] scale = new float[0];
+    /** Per-thread scratch for backward's dy*y/s, one image at a time. */
+    private float[][] ratio = new float[0][];
 
     LocalResponseNorm(PlannedLayer plan) {
         super(plan);
@@ -63,27 +65,37 @@ final class LocalResponseNorm extends JavaLayer {
         }
         int c = in.channels();
         int hw = in.height() * in.width();
-        float[] s = scale;
-        int half = size / 2;
         float factor = 2f * beta * alphaOverSize;
-        pass.team.forEach(n, i -> {
-            int base = i * c * hw;
-            float[] ratio = new float[c * hw];
-            for (int j = 0; j < c * hw; j++) {
-                ratio[j] = dy[base + j] * y[base + j] / s[base + j];
-            }
-            for (int ch = 0; ch < c; ch++) {
-                int off = base + ch * hw;
-                for (int j = 0; j < hw; j++) {
-                    dx[off + j] = dy[off + j] * (float) Math.pow(s[off + j], -beta);
-                }
-                for (int cc = Math.max(0, ch - half), last = Math.min(c - 1, ch + half); cc <= last; cc++) {
-                    int rOff = cc * hw;
-                    for (int j = 0; j < hw; j++) {
-                        dx[off + j] -= factor * x[off + j] * ratio[rOff + j];
-                    }
-                }
+        int threads = pass.team.threads();
+        if (ratio.length != threads) {
+            ratio = new float[threads][c * hw];
+        }
+        pass.team.forEachThread(t -> {
+            for (int i = t; i < n; i += threads) {
+                backwardImage(i * c * hw, x, y, dy, dx, ratio[t], factor);
             }
         });
+    }
+
+    private void backwardImage(int base, float[] x, float[] y, float[] dy, float[] dx, float[] r, float factor) {
+        int c = in.channels();
+        int hw = in.height() * in.width();
+        float[] s = scale;
+        int half = size / 2;
+        for (int j = 0; j < c * hw; j++) {
+            r[j] = dy[base + j] * y[base + j] / s[base + j];
+        }
+        for (int ch = 0; ch < c; ch++) {
+            int off = base + ch * hw;
+            for (int j = 0; j < hw; j++) {
+                dx[off + j] = dy[off + j] * (float) Math.pow(s[off + j], -beta);
+            }
+            for (int cc = Math.max(0, ch - half), last = Math.min(c - 1, ch + half); cc <= last; cc++) {
+                int rOff = cc * hw;
+                for (int j = 0; j < hw; j++) {
+                    dx[off + j] -= factor * x[off + j] * r[rOff + j];
+                }
+            }
+        }
     }
 }

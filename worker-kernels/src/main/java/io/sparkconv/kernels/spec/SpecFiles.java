@@ -54,19 +54,26 @@ public final class SpecFiles {
             }
             return value;
         } catch (JsonProcessingException e) {
-            throw new SpecException(describe(source, e), e);
+            throw new SpecException(describe(text, source, e), e);
         }
     }
 
-    static String describe(String source, JsonProcessingException e) {
+    static String describe(String text, String source, JsonProcessingException e) {
         StringBuilder where = new StringBuilder(source);
-        JsonLocation loc = e.getLocation();
-        if (loc != null && loc.getLineNr() > 0) {
-            where.append(':').append(loc.getLineNr());
-        }
         String field = "";
+        int line = -1;
         if (e instanceof JsonMappingException m) {
             field = fieldPath(m);
+            line = YamlLines.lineOf(text, m.getPath());
+        }
+        JsonLocation loc = e.getLocation();
+        if (line < 0 && loc != null && loc.getLineNr() > 0) {
+            // Creator-based types report where the parser stopped, which is after the object;
+            // the path lookup above gives the key's own line whenever the YAML is well-formed.
+            line = loc.getLineNr();
+        }
+        if (line > 0) {
+            where.append(':').append(line);
         }
         String reason;
         if (e instanceof UnrecognizedPropertyException u) {

@@ -1,0 +1,144 @@
+package io.sparkconv.driver.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparkconv.prep.data.ImageSet;
+import io.sparkconv.prep.idx.IdxImageSets;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line end to end on a real slice of Fashion-MNIST written out as IDX files. */
+class TrainCommandTest {
+    static final Path LENET = Path.of("..", "conf", "nets", "lenet.yaml").toAbsolutePath().normalize();
+
+    @TempDir
+    static Path data;
+
+    @BeforeAll
+    static void writeSlice() throws IOException {
+        Assumptions.assumeTrue(Files.isDirectory(IdxImageSets.DEBIAN_FASHION_MNIST),
+                "Debian's dataset-fashion-mnist is not installed (apt-get install dataset-fashion-mnist)");
+        writeIdx(IdxImageSets.train(IdxImageSets.DEBIAN_FASHION_MNIST), 3000, "train");
+        writeIdx(IdxImageSets.test(IdxImageSets.DEBIAN_FASHION_MNIST), 1000, "t10k");
+    }
+
+    private static void writeIdx(ImageSet set, int count, String prefix) throws IOException {
+        try (DataOutputStream out = new DataOutputStream(new GZIPOutputStream(
+                Files.newOutputStream(data.resolve(prefix + "-images-idx3-ubyte.gz"))))) {
+            out.writeInt(0x803);
+            out.writeInt(count);
+            out.writeInt(set.shape().height());
+            out.writeInt(set.shape().width());
+            out.write(set.pixels(), 0, count * set.shape().size());
+        }
+        try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(data.resolve(prefix + "-labels-idx1-ubyte")))) {
+            out.writeInt(0x801);
+            out.writeInt(count);
+            for (int i = 0; i < count; i++) {
+                out.writeByte(set.labels()[i]);
+            }
+        }
+    }
+
+    private static Path config(Path dir, String extra) throws IOException {
+        Path conf = dir.resolve("train.yaml");
+        Files.writeString(conf, "net: " + LENET + "\n"
+                + "data: {format: idx, path: " + data + ", validation_fraction: 0.1}\n"
+                + "training:\n  epochs: 3\n  batch_size: 50\n  seed: 7\n  sgd: {lr: 0.01, momentum: 0.9, l2: 5.0e-4}\n"
+                + extra);
+        return conf;
+    }
+
+    private static String[] run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code;
+        try {
+            System.setOut(new PrintStream(out, true));
+            System.setErr(new PrintStream(err, true));
+            code = Main.run(args);
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+        return new String[] {Integer.toString(code), out.toString(), err.toString()};
+    }
+
+    @Test
+    void trainWritesASummaryWithTheResolvedConfig(@TempDir Path dir) throws IOException {
+        Path out = dir.resolve("run");
+        String[] r = run("train", "--conf", config(dir, "").toString(), "--epochs", "2", "--out", out.toString());
+        assertEquals("0", r[0], r[2]);
+        JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        assertEquals(2, s.get("epochs").asInt());
+        assertEquals(2, s.get("val_accuracy").size());
+        assertEquals(2, s.get("train_loss").size());
+        assertTrue(s.get("train_loss").get(1).asDouble() < s.get("train_loss").get(0).asDouble(), "loss falls");
+        // 3,000 images and two epochs of LeNet already beat chance (0.1) by far.
+        assertTrue(s.get("test_accuracy").asDouble() > 0.6, "test accuracy " + s.get("test_accuracy"));
+        assertEquals(1000, s.get("test_images").asInt());
+        assertEquals(3000, s.get("train_images").asInt() + s.get("validation_images").asInt());
+        assertEquals("java", s.get("backend").asText());
+        assertTrue(s.get("images_per_second").asDouble() > 0);
+        assertTrue(s.get("wall_seconds").asDouble() > 0);
+        JsonNode config = s.get("config");
+        assertEquals(7, config.get("training").get("seed").asInt());
+        assertEquals(2, config.get("training").get("epochs").asInt(), "the override is in the resolved config");
+        assertEquals("lenet", config.get("net").get("name").asText(), "the net is inlined");
+        assertTrue(r[1].contains("test accuracy"), r[1]);
+    }
+
+    @Test
+    void sameSeedSameRun(@TempDir Path dir) throws IOException {
+        Path conf = config(dir, "");
+        run("train", "--conf", conf.toString(), "--epochs", "1", "--out", dir.resolve("a").toString());
+        run("train", "--conf", conf.toString(), "--epochs", "1", "--out", dir.resolve("b").toString());
+        ObjectMapper json = new ObjectMapper();
+        JsonNode a = json.readTree(dir.resolve("a/summary.json").toFile());
+        JsonNode b = json.readTree(dir.resolve("b/summary.json").toFile());
+        assertEquals(a.get("train_loss"), b.get("train_loss"));
+        assertEquals(a.get("test_accuracy"), b.get("test_accuracy"));
+    }
+
+    @Test
+    void unknownConfigKeyFailsBeforeAnyWorkNamingFileLineAndField(@TempDir Path dir) throws IOException {
+        Path conf = config(dir, "  learning_rate: 0.1\n");
+        Path out = dir.resolve("never");
+        String[] r = run("train", "--conf", conf.toString(), "--out", out.toString());
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains(conf + ":8: training.learning_rate"), r[2]);
+        assertTrue(r[2].contains("training") && r[2].contains("unknown key 'learning_rate'"), r[2]);
+        assertFalse(Files.exists(out), "nothing written");
+    }
+
+    @Test
+    void missingDatasetSaysWhatIsMissing(@TempDir Path dir) throws IOException {
+        Path conf = dir.resolve("c.yaml");
+        Files.writeString(conf, "net: " + LENET + "\ndata: {path: " + dir.resolve("nowhere") + "}\n");
+        String[] r = run("train", "--conf", conf.toString(), "--out", dir.resolve("o").toString());
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("train-images-idx3-ubyte") && r[2].contains("nowhere"), r[2]);
+    }
+
+    @Test
+    void describePrintsShapesAndParameterCounts() {
+        String[] r = run("describe", "--net", LENET.toString());
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("50x4x4") && r[1].contains("431,080"), r[1]);
+    }
+}

@@ -2,6 +2,7 @@ package io.sparkconv.kernels.gemm;
 
 import io.sparkconv.kernels.parallel.ThreadTeam;
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * Single-precision matrix multiply, {@code C = alpha * op(A) * op(B) + beta * C}, on row-major
@@ -9,41 +10,43 @@ import java.util.Arrays;
  * transposed to row-major).
  *
  * <p>Two implementations share one blocked driver (packing, cache blocking) and differ only in the
- * register-blocked micro-kernel: {@link VectorGemm} on the incubator Vector API when the
+ * register-blocked micro-kernel: {@code VectorGemm} on the incubator Vector API when the
  * {@code jdk.incubator.vector} module is in the boot layer (start the JVM with
- * {@code --add-modules jdk.incubator.vector}), else {@link ScalarGemm}. The choice is made once;
- * {@link #implementation()} reports it.
+ * {@code --add-modules jdk.incubator.vector}), else {@code ScalarGemm}, plain Java at about a
+ * tenth of the speed. The choice is made once; {@link #implementation()} reports it.
  *
  * <p><b>Thread safety:</b> every method may be called concurrently from any number of threads as
  * long as the calls do not write overlapping parts of the same {@code C} (and no call writes what
- * another reads). Packing scratch is per thread: each thread that calls {@code sgemm} keeps up to
- * about {@code 4 * (kcMax * ncMax + mcMax * kcMax)} bytes (about 2.1 MB on the vector path) alive
- * in a {@link ThreadLocal} for reuse by its later calls.
+ * another reads). Packing scratch is per thread: each thread that has called {@code sgemm} keeps
+ * its buffers (under 1 MB) in a {@link ThreadLocal} for its later calls.
+ *
+ * <p><b>Warm-up:</b> until C2 has compiled the kernels (about a second of GEMM work), Vector API
+ * code runs in the interpreter at well under 1 GFLOPS; time only after that.
  */
 public final class Gemm {
     /**
-     * Below this many flops the parallel variant runs on the calling thread: waking the team's
-     * threads and joining costs tens of microseconds, which is more than the whole multiply below
-     * it (at ~30 GFLOPS, 4 MFLOP take ~130 us; the split pays off from about there up).
+     * Below this many flops the parallel variant runs on the calling thread. Handing work to a
+     * ThreadTeam and joining it measured 70-100 us per call on this 2-vCPU VM (the parked pool
+     * threads must be woken; p90 far worse), so a 2-way split of the conv shapes (3-15 MFLOP,
+     * 40-190 us) lost 5-35%; at 29.5 MFLOP it gained 10-25%, at 80 MFLOP 25-60%.
      */
-    static final long PARALLEL_MIN_FLOPS = 4_000_000L;
+    static final long PARALLEL_MIN_FLOPS = 30_000_000L;
 
-    // Checked by module presence rather than by catching NoClassDefFoundError: VectorGemm must
-    // never even be loaded without the module, and HotSpot only resolves the class named in an
-    // invokestatic when that instruction first runs.
-    private static final boolean VECTOR_MODULE =
-            ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     /**
      * Rows of every micro-tile. 4 divides every m the CNN has but 50 (20, 32, 64, 100, 288, 500,
      * 576), so row edges are rare; 6 or 8 rows would pad m = 20 to 24 and m = 50 to 54 or 56.
      */
     static final int MR = 4;
 
+    // Checked by module presence rather than by catching NoClassDefFoundError: VectorGemm must
+    // never even be loaded without the module, and HotSpot only resolves the class named in an
+    // invokestatic when that instruction first runs.
+    private static final boolean VECTOR_MODULE =
+            ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     private static final Kernel KERNEL = VECTOR_MODULE ? VectorGemm.kernel() : ScalarGemm.kernel();
 
     /** Grows to the largest packing need seen on the thread; never shared between threads. */
-    static boolean DIRECT_B = true; // EXPERIMENT
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][0]);
 
     private Gemm() {
     }
@@ -77,7 +80,7 @@ public final class Gemm {
      * @param ldc    distance between consecutive rows of C; at least {@code n}
      * @throws IllegalArgumentException  if a size is negative or a leading dimension too small
      * @throws IndexOutOfBoundsException if an array is too short for the matrix described
-     * @throws NullPointerException      if an array that would be read or written is null
+     * @throws NullPointerException      if C is null, or A or B while {@code k > 0}
      */
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
                              float alpha, float[] a, int aOff, int lda,
@@ -92,18 +95,22 @@ public final class Gemm {
      * int, float, float[], int, int)}, split over the team's threads.
      *
      * <p>C is cut into one contiguous block per thread, of whole rows or whole columns, whichever
-     * dimension has more micro-tiles; each block is an independent single-threaded multiply, so
-     * the result is bitwise identical to the single-threaded call. Problems under about 4 MFLOP run
-     * on the calling thread. Blocks until all parts are done.
+     * dimension has more micro-tiles (columns whenever there are enough of them if transB, which
+     * spares each thread from transposing all of B). Each block is an independent single-threaded
+     * multiply, so the result is bitwise identical to the single-threaded call. Problems under
+     * 30 MFLOP run on the calling thread: waking the team costs more than it saves below that.
+     * Blocks until all parts are done.
      *
-     * @param team the threads to use; {@code team.forEach} is called at most once
+     * @param team the threads to use; {@code team.forEach} is called at most once, and not at all
+     *             for small problems
      */
     public static void sgemm(ThreadTeam team, boolean transA, boolean transB, int m, int n, int k,
                              float alpha, float[] a, int aOff, int lda,
                              float[] b, int bOff, int ldb,
                              float beta, float[] c, int cOff, int ldc) {
         check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-        parallel(KERNEL, team, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        parallel(KERNEL, team, PARALLEL_MIN_FLOPS, transA, transB, m, n, k, alpha, a, aOff, lda,
+                b, bOff, ldb, beta, c, cOff, ldc);
     }
 
     /**
@@ -114,21 +121,25 @@ public final class Gemm {
         return KERNEL.name();
     }
 
-    /** The parallel split with an explicit kernel; package-private so tests can drive both paths. */
-    static void parallel(Kernel kernel, ThreadTeam team, boolean transA, boolean transB, int m, int n, int k,
-                         float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                         float beta, float[] c, int cOff, int ldc) {
+    /**
+     * The parallel split with an explicit kernel and size threshold, package-private so tests can
+     * split small problems on both paths.
+     */
+    static void parallel(Kernel kernel, ThreadTeam team, long minFlops, boolean transA, boolean transB,
+                         int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                         float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
         int parts = team.threads();
         int rowTiles = (m + MR - 1) / MR;
         int colTiles = (n + kernel.nr - 1) / kernel.nr;
-        if (parts == 1 || 2.0 * m * n * k < PARALLEL_MIN_FLOPS || Math.max(rowTiles, colTiles) < 2) {
+        if (parts == 1 || 2.0 * m * n * k < minFlops || Math.max(rowTiles, colTiles) < 2) {
             run(kernel, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
         // Blocks are whole micro-tiles so no part gets a ragged edge that another could have had.
-        // Splitting columns makes every part pack all of A, splitting rows all of B: ties go to
-        // columns because A (m x k) is the smaller operand in the conv shapes.
-        boolean byCols = colTiles >= rowTiles;
+        // The dimension with more tiles balances better, but splitting rows makes every part pack
+        // all of op(B), and with transB that is the costly transposing copy: then columns, given
+        // enough of them. (100, 500, 800) NT: 1.46x on 2 threads by columns, 1.27x by rows.
+        boolean byCols = colTiles >= rowTiles || (transB && colTiles >= 2 * parts);
         int tiles = byCols ? colTiles : rowTiles;
         int step = (byCols ? kernel.nr : MR) * ((tiles + parts - 1) / parts);
         int extent = byCols ? n : m;
@@ -154,7 +165,8 @@ public final class Gemm {
      * <p>op(B) is packed kc x nc at a time and op(A) mc x kc at a time into micro-panels laid out
      * exactly in the order the micro-kernel reads them, so its inner loop walks two arrays with
      * unit stride whatever the transposes and leading dimensions were: packing is where
-     * transposes are absorbed, and it costs O(mk + kn) against the O(mnk) it speeds up.
+     * transposes are absorbed, and it costs O(mk + kn) against the O(mnk) it speeds up. (For
+     * small m, full B panels are read in place instead; see below.)
      */
     static void run(Kernel kernel, boolean transA, boolean transB, int m, int n, int k,
                     float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
@@ -168,7 +180,7 @@ public final class Gemm {
         }
         int nr = kernel.nr;
         // Equal k blocks instead of kcMax plus a remainder: k = 288 as 144 + 144 rather than
-        // 256 + 32 keeps every pass long enough to amortize loading and storing the C tile.
+        // 192 + 96 keeps every pass long enough to amortize loading and storing the C tile.
         int kBlocks = (k + kernel.kcMax - 1) / kernel.kcMax;
         int kcStep = (k + kBlocks - 1) / kBlocks;
         // Whole micro-panels per block, so packing never writes past the buffers sized here.
@@ -177,14 +189,19 @@ public final class Gemm {
         float[][] scratch = SCRATCH.get();
         float[] bp = grow(scratch, 0, kcStep * ncStep);
         float[] ap = grow(scratch, 1, mcStep * kcStep);
-        // The kernels only know "C = tile" and "C += tile", so their stores stay a few bytecodes
-        // long: C2 then always inlines them and never boxes a vector across a call (a boxed store
-        // helper measured 0.4 GFLOPS instead of 20). alpha is folded into packed A; a beta other
-        // than 0 or 1 costs one pass over C here.
+        float[] edge = grow(scratch, 2, MR * nr);
+        // The kernels only know "C = tile" and "C += tile", which keeps vector code free of
+        // branches: alpha is folded into packed A, and a beta other than 0 or 1 (rare) costs one
+        // pass over C here.
         if (beta != 0f && beta != 1f) {
             scale(m, n, beta, c, cOff, ldc);
         }
-        boolean direct = !transB && DIRECT_B;
+        // Full B panels are read in place rather than packed when B is not transposed, few row
+        // panels reuse each B panel (m <= 64: at most 16) and its rows do not crowd a few L1 sets
+        // (ldb not a multiple of 256 floats). Then copying costs more than the strided reads save:
+        // +41% on (20, 576, 25), +21% on (32, 784, 288); but -17% on (100, 4096, 2304) and -16%
+        // on (32, 1024, 288), hence the conditions.
+        boolean direct = !transB && m <= 64 && ldb % 256 != 0;
         for (int jc = 0; jc < n; jc += ncStep) {
             int nc = Math.min(ncStep, n - jc);
             int directCols = direct ? nc / nr * nr : 0;
@@ -206,7 +223,7 @@ public final class Gemm {
                         int bStride = fromB ? ldb : nr;
                         for (int ir = 0; ir < mc; ir += MR) {
                             kernel.tile(kc, ap, ir * kc, bSrc, bi, bStride, Math.min(MR, mc - ir), cols,
-                                    add, c, cBase + ir * ldc, ldc);
+                                    add, c, cBase + ir * ldc, ldc, edge);
                         }
                     }
                 }
@@ -277,17 +294,27 @@ public final class Gemm {
                     }
                 }
             } else {
-                // op(B)(p, j) = b[j * ldb + p]. p outer keeps the writes sequential while the nr
-                // source rows are read 16 floats per cache line; the other order strides writes
-                // by nr floats across a panel larger than L1.
-                int src = bOff + (j0 + jr) * ldb + p0;
-                for (int p = 0; p < kc; p++) {
-                    int d = base + p * nr;
-                    for (int j = 0, s = src + p; j < cols; j++, s += ldb) {
-                        dst[d + j] = b[s];
+                // op(B)(p, j) = b[j * ldb + p]: four source rows are read together, sequentially
+                // (prefetch-friendly even when B comes from DRAM), into four adjacent columns of
+                // the panel, which stays in L1. 4-11% faster on the NT shapes than p outer with
+                // all nr rows read in step, and than one row at a time.
+                int j = 0;
+                for (; j + 4 <= cols; j += 4) {
+                    int s0 = bOff + (j0 + jr + j) * ldb + p0;
+                    int s1 = s0 + ldb;
+                    int s2 = s1 + ldb;
+                    int s3 = s2 + ldb;
+                    for (int p = 0, d = base + j; p < kc; p++, d += nr) {
+                        dst[d] = b[s0 + p];
+                        dst[d + 1] = b[s1 + p];
+                        dst[d + 2] = b[s2 + p];
+                        dst[d + 3] = b[s3 + p];
                     }
-                    for (int j = cols; j < nr; j++) {
-                        dst[d + j] = 0f;
+                }
+                for (; j < nr; j++) {
+                    int s0 = bOff + (j0 + jr + j) * ldb + p0;
+                    for (int p = 0, d = base + j; p < kc; p++, d += nr) {
+                        dst[d] = j < cols ? b[s0 + p] : 0f;
                     }
                 }
             }
@@ -338,7 +365,7 @@ public final class Gemm {
 
     private static void checkMatrix(String name, float[] x, int off, int ld, int rows, int cols) {
         if (ld < cols) {
-            throw new IllegalArgumentException("ld" + name.toLowerCase() + "=" + ld
+            throw new IllegalArgumentException("ld" + name.toLowerCase(Locale.ROOT) + "=" + ld
                     + " is less than the stored row length " + cols);
         }
         long last = (long) off + (long) (rows - 1) * ld + cols - 1;
@@ -353,36 +380,62 @@ public final class Gemm {
      * implementations and the tests are its only users.
      */
     abstract static class Kernel {
-        /** Micro-tile columns: the packed B panels' width. Every kernel is {@link #MR} rows tall. */
+        /** Widest micro-tile: the packed B panels' width. Every kernel is {@link #MR} rows tall. */
         final int nr;
         /** Cache-block sizes: k per pass, rows of packed A, columns of packed B. */
         final int kcMax;
         final int mcMax;
         final int ncMax;
+        /** Stands in for C (with leading dimension 0) when a tile must not read C. */
+        private final float[] zeros;
 
         Kernel(int nr, int kcMax, int mcMax, int ncMax) {
             this.nr = nr;
             this.kcMax = kcMax;
             this.mcMax = mcMax;
             this.ncMax = ncMax;
+            this.zeros = new float[nr];
         }
 
         abstract String name();
 
-        /**
-         * Multiplies a packed A micro-panel (kc x MR) by a packed B micro-panel (kc x nr) and
-         * writes the top-left {@code rows x cols} of the product to C: {@code C = tile} when
-         * {@code add} is false (C is not read), {@code C += tile} when it is true.
-         */
-        abstract void tile(int kc, float[] ap, int ai, float[] bp, int bi, int bStride, int rows,
-                           int cols, boolean add, float[] c, int ci, int ldc);
+        /** Columns the kernel computes for a tile with {@code cols} valid ones ({@code <= nr}). */
+        abstract int width(int cols);
 
-        /** The edge-tile store: the kernel has spilled its full MR x nr tile to {@code t}. */
-        final void storeEdge(float[] t, int rows, int cols, boolean add, float[] c, int ci, int ldc) {
-            for (int r = 0; r < rows; r++, ci += ldc) {
-                for (int j = 0, ti = r * nr; j < cols; j++, ti++) {
-                    c[ci + j] = add ? c[ci + j] + t[ti] : t[ti];
+        /**
+         * out = in + (packed A panel x packed B panel) on a full MR x width tile. {@code in} may be
+         * {@code out} itself. Only arrays and ints cross this call, never vectors.
+         */
+        abstract void compute(int width, int kc, float[] ap, int ai, float[] bp, int bi, int bStride,
+                              float[] in, int inOff, int inLd, float[] out, int outOff, int outLd);
+
+        /**
+         * Multiplies a packed A micro-panel (kc x MR) by a B micro-panel (kc rows of nr floats,
+         * {@code bStride} apart) and writes the top-left {@code rows x cols} of the product to C:
+         * {@code C = tile} when {@code add} is false (C is not read), {@code C += tile} when true.
+         * {@code edge} is MR x nr scratch.
+         */
+        final void tile(int kc, float[] ap, int ai, float[] bp, int bi, int bStride, int rows, int cols,
+                        boolean add, float[] c, int ci, int ldc, float[] edge) {
+            int width = width(cols);
+            if (rows == MR && cols == width) {
+                // Choosing the source array here, not a vector inside the kernel, matters on JDK 17:
+                // a branch on "add" around vector stores made C2 box every accumulator (288 bytes
+                // and a 6x slowdown per tile, measured).
+                compute(width, kc, ap, ai, bp, bi, bStride, add ? c : zeros, add ? ci : 0, add ? ldc : 0,
+                        c, ci, ldc);
+                return;
+            }
+            // Edge tile: the kernel runs on a full-size copy, so it never touches C outside the
+            // rows x cols it owns (the next rows or the end of the array).
+            for (int r = 0; r < MR; r++) {
+                for (int j = 0; j < width; j++) {
+                    edge[r * nr + j] = add && r < rows && j < cols ? c[ci + r * ldc + j] : 0f;
                 }
+            }
+            compute(width, kc, ap, ai, bp, bi, bStride, edge, 0, nr, edge, 0, nr);
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(edge, r * nr, c, ci + r * ldc, cols);
             }
         }
     }

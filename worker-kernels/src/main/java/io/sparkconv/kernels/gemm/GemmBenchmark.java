@@ -7,20 +7,19 @@ import java.util.Random;
 
 /**
  * Prints GFLOPS of {@link Gemm#sgemm} for the shapes the CNN runs, on 1 thread and on a team of 2:
- * the median of several timed repeats after a warm-up.
+ * the median (and best) of several timed repeats after a warm-up.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp worker-kernels/target/classes \
  *     io.sparkconv.kernels.gemm.GemmBenchmark [scalar] [quick] [name-filter]
  * </pre>
  * {@code scalar} times the fallback kernel instead of the active one; {@code quick} skips the
- * 7.5 GFLOP dense shape. Timings are only meaningful on an otherwise idle machine.
+ * 7.5 GFLOP dense shape. Timings mean something only on an otherwise idle machine.
  */
 public final class GemmBenchmark {
-    private static final int REPEATS = 5;
-    private static final long REPEAT_NANOS = 60_000_000L;
-    private static final long MIN_WARMUP_NANOS = 500_000_000L;
-    private static final long MAX_WARMUP_NANOS = 4_000_000_000L;
+    private static final int REPEATS = 7;
+    private static final long REPEAT_NANOS = 50_000_000L;
+    private static final long WARMUP_NANOS = 300_000_000L;
 
     private record Shape(String name, boolean transA, boolean transB, int m, int n, int k, float beta) {
         double flops() {
@@ -55,25 +54,34 @@ public final class GemmBenchmark {
         String filter = Arrays.stream(args).filter(s -> !s.equals("scalar") && !s.equals("quick"))
                 .findFirst().orElse("");
         Gemm.Kernel kernel = scalar ? ScalarGemm.kernel() : null;
-        System.out.printf(Locale.ROOT, "implementation: %s, %d cpus%n",
-                scalar ? "scalar (forced)" : Gemm.implementation(), Runtime.getRuntime().availableProcessors());
-        System.out.printf(Locale.ROOT, "%-10s %2s %4s %5s %5s %6s %10s %10s%n",
-                "shape", "op", "m", "n", "k", "MFLOP", "GF/s 1thr", "GF/s 2thr");
+        Shape[] shapes = Arrays.stream(SHAPES)
+                .filter(s -> s.name().contains(filter) && !(quick && s.flops() > 1e9))
+                .toArray(Shape[]::new);
+        System.out.printf(Locale.ROOT, "implementation: %s, %d cpus, java %s%n",
+                scalar ? "scalar (forced)" : Gemm.implementation(),
+                Runtime.getRuntime().availableProcessors(), Runtime.version());
+        System.out.printf(Locale.ROOT, "%-10s %2s %4s %5s %5s %7s   %-13s %-13s%n",
+                "shape", "op", "m", "n", "k", "MFLOP", "1 thr med/best", "2 thr med/best");
         try (ThreadTeam one = new ThreadTeam(1); ThreadTeam two = new ThreadTeam(2)) {
-            for (Shape s : SHAPES) {
-                if (!s.name().contains(filter) || (quick && s.flops() > 1e9)) {
-                    continue;
-                }
-                double g1 = gflops(s, one, kernel);
-                double g2 = gflops(s, two, kernel);
-                System.out.printf(Locale.ROOT, "%-10s %s%s %4d %5d %5d %6.1f %10.1f %10.1f%n", s.name(),
-                        s.transA() ? "T" : "N", s.transB() ? "T" : "N", s.m(), s.n(), s.k(),
-                        s.flops() / 1e6, g1, g2);
+            // Interpreted Vector API code runs ~1000x slower than compiled, and each kernel width
+            // compiles only once some shape needs it: run everything once before timing anything.
+            for (Shape s : shapes) {
+                measure(s, one, kernel, 0);
+            }
+            for (Shape s : shapes) {
+                double[] g1 = measure(s, one, kernel, REPEATS);
+                double[] g2 = measure(s, two, kernel, REPEATS);
+                // '*' marks sizes the team runs on one thread (under Gemm.PARALLEL_MIN_FLOPS).
+                System.out.printf(Locale.ROOT, "%-10s %s%s %4d %5d %5d %7.1f   %5.1f/%5.1f   %5.1f/%5.1f%s%n",
+                        s.name(), s.transA() ? "T" : "N", s.transB() ? "T" : "N", s.m(), s.n(), s.k(),
+                        s.flops() / 1e6, g1[0], g1[1], g2[0], g2[1],
+                        s.flops() < Gemm.PARALLEL_MIN_FLOPS ? " *" : "");
             }
         }
     }
 
-    private static double gflops(Shape s, ThreadTeam team, Gemm.Kernel kernel) {
+    /** Warms up, then returns {median, best} GFLOPS over {@code repeats} timed batches. */
+    private static double[] measure(Shape s, ThreadTeam team, Gemm.Kernel kernel, int repeats) {
         Random rnd = new Random(42);
         float[] a = random(rnd, s.m() * s.k());
         float[] b = random(rnd, s.k() * s.n());
@@ -85,33 +93,26 @@ public final class GemmBenchmark {
                 Gemm.sgemm(team, s.transA(), s.transB(), s.m(), s.n(), s.k(), 1f, a, 0, lda, b, 0, ldb,
                         s.beta(), c, 0, s.n());
             } else {
-                Gemm.parallel(kernel, team, s.transA(), s.transB(), s.m(), s.n(), s.k(), 1f, a, 0, lda,
-                        b, 0, ldb, s.beta(), c, 0, s.n());
+                Gemm.parallel(kernel, team, Gemm.PARALLEL_MIN_FLOPS, s.transA(), s.transB(), s.m(), s.n(),
+                        s.k(), 1f, a, 0, lda, b, 0, ldb, s.beta(), c, 0, s.n());
             }
         };
-        // Warm up until the rate stops improving: interpreted Vector API code runs ~1000x slower
-        // than compiled, so C2 needs about a second of wall time to get to the kernels, and a
-        // kernel only one shape uses (the 1- or 2-vector edge) compiles only when that shape runs.
-        long warmStart = System.nanoTime();
-        double best = 0;
-        int calls = 1;
-        int stale = 0;
-        while (System.nanoTime() - warmStart < MAX_WARMUP_NANOS
-                && (stale < 3 || System.nanoTime() - warmStart < MIN_WARMUP_NANOS)) {
-            double rate = time(call, calls);
-            calls = (int) Math.max(1, Math.min(1_000_000, REPEAT_NANOS * rate));
-            stale = rate > best * 1.03 ? 0 : stale + 1;
-            best = Math.max(best, rate);
+        long warmEnd = System.nanoTime() + WARMUP_NANOS;
+        double rate = 0;
+        while (System.nanoTime() < warmEnd) {
+            rate = time(call, 1);
         }
-        double[] rates = new double[REPEATS];
-        for (int r = 0; r < REPEATS; r++) {
-            rates[r] = s.flops() * time(call, calls);
+        // Enough calls per batch that timer resolution and one-off stalls do not matter.
+        int calls = (int) Math.max(1, Math.min(1_000_000, REPEAT_NANOS * time(call, 3)));
+        double[] gflops = new double[repeats];
+        for (int r = 0; r < repeats; r++) {
+            gflops[r] = s.flops() * time(call, calls);
             if (s.beta() != 0f) { // keep accumulating outputs finite
                 Arrays.fill(c, 0f);
             }
         }
-        Arrays.sort(rates);
-        return rates[REPEATS / 2];
+        Arrays.sort(gflops);
+        return repeats == 0 ? new double[] {rate, rate} : new double[] {gflops[repeats / 2], gflops[repeats - 1]};
     }
 
     /** Calls per nanosecond over {@code calls} back-to-back calls. */

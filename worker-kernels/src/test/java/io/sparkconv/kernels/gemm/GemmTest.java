@@ -2,12 +2,15 @@ package io.sparkconv.kernels.gemm;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.sparkconv.kernels.parallel.ThreadTeam;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -64,7 +67,8 @@ class GemmTest {
                 ScalarGemm.sgemm(p.transA, p.transB, p.m, p.n, p.k, p.alpha, p.a, p.aOff, p.lda,
                         p.b, p.bOff, p.ldb, p.beta, p.c, p.cOff, p.ldc);
             } else {
-                Gemm.parallel(kernel, team3, p.transA, p.transB, p.m, p.n, p.k, p.alpha, p.a, p.aOff,
+                // Threshold 0: split even the smallest problems, to test the block arithmetic.
+                Gemm.parallel(kernel, team3, 0, p.transA, p.transB, p.m, p.n, p.k, p.alpha, p.a, p.aOff,
                         p.lda, p.b, p.bOff, p.ldb, p.beta, p.c, p.cOff, p.ldc);
             }
         }
@@ -257,9 +261,10 @@ class GemmTest {
     @ParameterizedTest
     @ValueSource(strings = {"VECTOR", "SCALAR", "PARALLEL_VECTOR"})
     void manyCacheBlocks(Path path) {
-        // m > mcMax, n > ncMax and k > kcMax, for both the plain and the doubly transposed packing.
-        for (int t : new int[] {0, 3}) {
-            Problem p = new Problem(t, (t & 1) != 0, (t & 2) != 0, 141, 2100, 530, 0.5f, -1.5f, 2);
+        // m > mcMax, n > ncMax and k > kcMax, for both the plain and the doubly transposed packing;
+        // then m <= 64, where B is read in place, over several column blocks.
+        for (int t : new int[] {0, 3, 4}) {
+            Problem p = new Problem(t, (t & 1) != 0, (t & 2) != 0, t < 4 ? 141 : 37, 2100, 530, 0.5f, -1.5f, 2);
             path.sgemm(p);
             p.verify(path + " " + p.describe());
         }
@@ -287,18 +292,21 @@ class GemmTest {
         assertEquals(GUARD, c[0]);
     }
 
+    static Stream<Arguments> cnnShapesSequentialPaths() {
+        return cnnShapes().filter(args -> args.get()[0] == Path.VECTOR || args.get()[0] == Path.SCALAR);
+    }
+
     /** Splitting never changes the arithmetic: each block is the same sequential multiply. */
     @ParameterizedTest
-    @MethodSource("cnnShapes")
+    @MethodSource("cnnShapesSequentialPaths")
     void parallelIsBitwiseEqualToSequential(Path path, boolean transA, boolean transB, int m, int n, int k) {
-        assumeTrue(path == Path.VECTOR || path == Path.SCALAR);
         Problem seq = new Problem(7, transA, transB, m, n, k, 1.25f, 0.5f, 1);
         Problem par = new Problem(7, transA, transB, m, n, k, 1.25f, 0.5f, 1);
         Gemm.run(path.kernel(), transA, transB, m, n, k, seq.alpha, seq.a, seq.aOff, seq.lda, seq.b,
                 seq.bOff, seq.ldb, seq.beta, seq.c, seq.cOff, seq.ldc);
         for (ThreadTeam team : new ThreadTeam[] {team2, team3}) {
             System.arraycopy(par.c0, 0, par.c, 0, par.c.length);
-            Gemm.parallel(path.kernel(), team, transA, transB, m, n, k, par.alpha, par.a, par.aOff,
+            Gemm.parallel(path.kernel(), team, 0, transA, transB, m, n, k, par.alpha, par.a, par.aOff,
                     par.lda, par.b, par.bOff, par.ldb, par.beta, par.c, par.cOff, par.ldc);
             assertArrayEquals(seq.c, par.c, path + " " + team.threads() + " threads " + seq.describe());
         }
@@ -306,7 +314,8 @@ class GemmTest {
 
     @Test
     void publicParallelEntryPoint() {
-        for (int[] s : new int[][] {{576, 64, 196}, {20, 2000, 150}, {3, 5, 7}}) {
+        // Above and below the size threshold, split by rows and by columns.
+        for (int[] s : new int[][] {{576, 64, 500}, {40, 4000, 200}, {64, 196, 576}, {3, 5, 7}}) {
             Problem p = new Problem(s[0], true, false, s[0], s[1], s[2], 1f, 1f, 4);
             Gemm.sgemm(team2, p.transA, p.transB, p.m, p.n, p.k, p.alpha, p.a, p.aOff, p.lda, p.b,
                     p.bOff, p.ldb, p.beta, p.c, p.cOff, p.ldc);
@@ -350,6 +359,32 @@ class GemmTest {
             assertTrue(impl.matches("vector\\(\\d+ lanes\\)"), impl);
         } else {
             assertEquals("scalar", impl);
+        }
+    }
+
+    /** Without the module, Gemm must pick the scalar path and never load VectorGemm. */
+    @Test
+    void withoutTheVectorModuleRunsScalarAndNeverLoadsVectorGemm() throws Exception {
+        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(java, "-Xlog:class+load=info", "-cp",
+                System.getProperty("java.class.path"), NoVectorModuleMain.class.getName())
+                .redirectErrorStream(true).start();
+        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, child.waitFor(), output);
+        assertTrue(output.contains("implementation=scalar result=ok"), output);
+        assertTrue(output.contains(Gemm.class.getName() + " "), "class loading is not being logged: " + output);
+        assertFalse(output.contains(VectorGemm.class.getName()), "VectorGemm was loaded");
+    }
+
+    /** Runs in a JVM started without --add-modules jdk.incubator.vector. */
+    static final class NoVectorModuleMain {
+        public static void main(String[] args) {
+            float[] a = {1, 2, 3, 4, 5, 6};
+            float[] b = {1, 0, 0, 1, 1, 1};
+            float[] c = new float[4];
+            Gemm.sgemm(false, false, 2, 2, 3, 1f, a, 0, 3, b, 0, 2, 0f, c, 0, 2);
+            boolean ok = java.util.Arrays.equals(c, new float[] {4, 5, 10, 11});
+            System.out.println("implementation=" + Gemm.implementation() + " result=" + (ok ? "ok" : "wrong"));
         }
     }
 

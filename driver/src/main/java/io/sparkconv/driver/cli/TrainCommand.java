@@ -36,6 +36,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Override runtime.threads (0 = all cores).")
     Integer threads;
 
+    @Option(names = "--precision", description = "Override runtime.precision: fp32 or bf16 (native backend).")
+    String precision;
+
     @Override
     public Integer call() throws Exception {
         TrainConfig config = TrainConfig.load(conf);
@@ -50,10 +53,10 @@ final class TrainCommand implements Callable<Integer> {
             t = t.withSeed(seed);
         }
         config = config.withTraining(t);
-        if (backend != null || threads != null) {
+        if (backend != null || threads != null || precision != null) {
             RuntimeConfig r = config.runtime();
             config = config.withRuntime(new RuntimeConfig(backend != null ? backend : r.backend(),
-                    threads != null ? threads : r.threads()));
+                    threads != null ? threads : r.threads(), precision != null ? precision : r.precision()));
         }
         Path dir = out != null ? out : Path.of("runs", config.netSpec().name() + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));

@@ -67,7 +67,7 @@ public final class LocalTrainer {
                 train.size(), validation.size(), test.size(), dataDir, java.util.Arrays.toString(normalizer.channelMean()));
 
         try (ThreadTeam team = new ThreadTeam(threads);
-             Net net = Backends.select(config.runtime().backend())
+             Net net = Backends.select(config.runtime().backend(), config.runtime().precision())
                      .compile(plan, Math.max(t.batchSize(), t.evalBatchSize()), team)) {
             progress.printf("backend %s, %d threads, batch %d, %d epochs, seed %d%n",
                     net.backend(), threads, t.batchSize(), t.epochs(), t.seed());

@@ -1,18 +1,58 @@
 package io.sparkconv.kernels.net;
 
 import io.sparkconv.kernels.java.JavaBackend;
+import io.sparkconv.kernels.onednn.OneDnn;
+import io.sparkconv.kernels.onednn.OneDnnBackend;
+import io.sparkconv.kernels.onednn.Precision;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Picks a backend by name: {@code auto} takes the fastest that works on this machine. */
+/**
+ * Picks a backend by name: {@code auto} takes the native oneDNN backend when its library loads on
+ * this machine and the Java backend otherwise (saying why, once per process); {@code java} and
+ * {@code onednn} force one, and {@code onednn} fails with the loader's reason when it cannot run.
+ */
 public final class Backends {
+    private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
+    private static final AtomicBoolean FALLBACK_LOGGED = new AtomicBoolean();
+
     private Backends() {}
 
+    /** The backend by name, in fp32. */
     public static Backend select(String name) {
+        return select(name, "fp32");
+    }
+
+    /**
+     * The backend by name ({@code auto}, {@code java}, {@code onednn}) and precision ({@code fp32},
+     * {@code bf16}). bf16 is a native-backend mode: the Java backend computes in fp32 whatever is
+     * asked, and says so when auto falls back to it.
+     */
+    public static Backend select(String name, String precision) {
+        Precision p = Precision.parse(precision);
         return switch (name.toLowerCase(Locale.ROOT)) {
-            // The native oneDNN backend is not part of this build yet; auto means Java until it is.
-            case "auto", "java" -> new JavaBackend();
-            case "onednn" -> throw new IllegalArgumentException(
-                    "backend 'onednn' is not available in this build; use 'java' or 'auto'");
+            case "auto" -> {
+                String why = OneDnn.unavailableReason();
+                if (why == null) {
+                    yield new OneDnnBackend(p);
+                }
+                if (FALLBACK_LOGGED.compareAndSet(false, true)) {
+                    LOG.warn("backend auto: oneDNN cannot load ({}); using the Java backend{}", why,
+                            p == Precision.BF16 ? " in fp32" : "");
+                }
+                yield new JavaBackend();
+            }
+            case "java" -> new JavaBackend();
+            case "onednn" -> {
+                String why = OneDnn.unavailableReason();
+                if (why != null) {
+                    throw new IllegalStateException("backend 'onednn' cannot run here: " + why
+                            + "; use --backend java (or auto, which falls back to it)");
+                }
+                yield new OneDnnBackend(p);
+            }
             default -> throw new IllegalArgumentException("unknown backend '" + name + "': use auto, java or onednn");
         };
     }

@@ -1,0 +1,31 @@
+package io.sparkconv.kernels.onednn;
+
+import io.sparkconv.kernels.net.Backend;
+import io.sparkconv.kernels.net.Net;
+import io.sparkconv.kernels.parallel.ThreadTeam;
+import io.sparkconv.kernels.spec.NetPlan;
+
+/** The native backend: every layer through oneDNN primitives, in fp32 or bf16. */
+public final class OneDnnBackend implements Backend {
+    public static final String NAME = "onednn";
+    private final Precision precision;
+
+    public OneDnnBackend(Precision precision) {
+        this.precision = precision;
+    }
+
+    public Precision precision() {
+        return precision;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Net compile(NetPlan plan, int maxBatch, ThreadTeam team) {
+        OneDnn.engine(); // fails here, clearly, when the library cannot load
+        return new OneDnnNet(plan, maxBatch, team, precision);
+    }
+}

@@ -49,6 +49,22 @@ public record TrainConfig(Object net, DataConfig data, TrainingConfig training, 
         return new TrainConfig(netSpec, raw.data.resolvedAgainst(dir), raw.training, raw.runtime, raw.distributed);
     }
 
+    /** The resolved config as JSON, to ship to workers; {@link #fromJson} reads it back. */
+    public String toJson() {
+        try {
+            return io.sparkconv.driver.report.RunSummary.json().writeValueAsString(this);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write config as JSON", e);
+        }
+    }
+
+    /** Reads a resolved config written by {@link #toJson}. */
+    public static TrainConfig fromJson(String json) {
+        TrainConfig raw = SpecFiles.parse(json, "resolved config", TrainConfig.class);
+        NetSpec netSpec = SpecFiles.yaml().convertValue(raw.net, NetSpec.class);
+        return new TrainConfig(netSpec, raw.data, raw.training, raw.runtime, raw.distributed);
+    }
+
     /** The net, once {@link #load} has resolved it. */
     @JsonIgnore
     public NetSpec netSpec() {

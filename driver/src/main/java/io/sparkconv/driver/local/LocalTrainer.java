@@ -1,5 +1,6 @@
 package io.sparkconv.driver.local;
 
+import io.sparkconv.driver.checkpoint.Checkpoint;
 import io.sparkconv.driver.config.TrainConfig;
 import io.sparkconv.driver.config.TrainingConfig;
 import io.sparkconv.driver.data.TrainingData;
@@ -100,13 +101,17 @@ public final class LocalTrainer {
                         epoch + 1, t.epochs(), lossSum / steps, val.accuracy(), val.loss(), epochNanos / 1e9,
                         train.size() / (epochNanos / 1e9));
             }
+            Checkpoint.Header header = new Checkpoint.Header(t.epochs(), 0, (long) t.epochs() * batches.stepsPerEpoch(),
+                    t.seed(), plan.paramCount(), trainLoss, valAccuracy, valLoss, 0, config.toJson());
+            new Checkpoint(header, net.parameters(), step.sgd().velocity())
+                    .write(outDir.resolve("model").toAbsolutePath().toUri().toString());
             // The test split is scored once, here, after every training decision is made.
             Evaluation testEval = Evaluation.of(net, test, normalizer, t.evalBatchSize());
             double trainSeconds = trainNanos / 1e9;
             RunSummary summary = new RunSummary(plan.spec().name(), net.backend(), threads, t.epochs(), t.seed(),
                     train.size(), validation.size(), test.size(), trainLoss, valAccuracy, valLoss,
                     testEval.accuracy(), testEval.loss(), imagesTrained / trainSeconds, trainSeconds,
-                    (System.nanoTime() - wallStart) / 1e9, normalizer.channelMean(), config);
+                    (System.nanoTime() - wallStart) / 1e9, normalizer.channelMean(), null, config);
             Path written = summary.write(outDir);
             progress.printf("test accuracy %.4f (loss %.4f) on %,d images; %.0f training img/s; summary in %s%n",
                     testEval.accuracy(), testEval.loss(), test.size(), summary.imagesPerSecond(), written);

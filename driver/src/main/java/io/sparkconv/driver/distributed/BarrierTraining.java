@@ -23,8 +23,9 @@ import scala.runtime.AbstractFunction1;
 /**
  * The barrier stage: K tasks that start together, find each other once through
  * {@link BarrierTaskContext#allGather} (about a second here, so never per step), join a TCP ring,
- * and train to the end. If any task fails, Spark relaunches the whole stage and every worker
- * resumes from the last checkpoint.
+ * and train to the end. Spark does not retry a failed barrier result stage ("Could not recover
+ * from a failed barrier ResultStage"), so {@link SparkTrainer} launches the job again and every
+ * worker resumes from the last checkpoint.
  */
 public final class BarrierTraining {
     private BarrierTraining() {}
@@ -63,15 +64,16 @@ public final class BarrierTraining {
                     int colon = a.lastIndexOf(':');
                     peers.add(new InetSocketAddress(a.substring(0, colon), Integer.parseInt(a.substring(colon + 1))));
                 }
-                long runId = spec.runId() * 1000 + ctx.stageAttemptNumber();
+                int attempt = spec.attempt() + ctx.stageAttemptNumber();
+                long runId = spec.runId() * 1000 + attempt;
                 try (RingAllReduce ring = RingAllReduce.connect(rank, peers, server, runId,
                         Duration.ofMillis(spec.timeoutMillis()))) {
-                    WorkerResult result = new TrainingWorker(spec, rank, ring).run(ctx.stageAttemptNumber());
+                    WorkerResult result = new TrainingWorker(spec, rank, ring).run(attempt);
                     return CollectionConverters.asScala(List.of(result).iterator());
                 }
             } catch (IOException e) {
-                throw new UncheckedIOException("training worker " + rank + " (stage attempt "
-                        + ctx.stageAttemptNumber() + "): " + e.getMessage(), e);
+                throw new UncheckedIOException("training worker " + rank + " (attempt "
+                        + (spec.attempt() + ctx.stageAttemptNumber()) + "): " + e.getMessage(), e);
             }
         }
     }

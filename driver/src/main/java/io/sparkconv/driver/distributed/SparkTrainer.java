@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.SparkConf;
+import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
@@ -93,14 +94,29 @@ public final class SparkTrainer {
                 master, workers, threads, d.sync(), t.batchSize(), t.epochs(), t.seed());
         try (ProgressServer server = new ProgressServer(host, progress)) {
             waitForExecutors(sc, local > 0 ? 1 : workers);
-            WorkerSpec spec = new WorkerSpec(config.toJson(), workers, threads, normalizer.channelMean(),
+            WorkerSpec first = new WorkerSpec(config.toJson(), workers, threads, normalizer.channelMean(),
                     host, server.port(), System.nanoTime() & 0xffffffffL, checkpointDir,
-                    d.checkpointEvery(), d.timeoutSeconds() * 1000L);
+                    d.checkpointEvery(), d.timeoutSeconds() * 1000L, 0);
+            WorkerSpec spec = first;
             sc.setJobGroup("sparkconv-train", "training " + plan.spec().name() + " on " + workers + " workers", true);
             long trainStart = System.nanoTime();
-            List<WorkerResult> results = d.sync().equals("ring")
-                    ? BarrierTraining.run(sc, spec)
-                    : SparkStepTraining.run(sc, spec, progress);
+            List<WorkerResult> results = null;
+            while (results == null) {
+                try {
+                    results = d.sync().equals("ring")
+                            ? BarrierTraining.run(sc, spec)
+                            : SparkStepTraining.run(sc, spec, progress);
+                } catch (Exception e) {
+                    // Scala code throws the checked SparkException without declaring it.
+                    if (!(e instanceof SparkException) || spec.attempt() + 1 >= d.maxAttempts()) {
+                        throw e;
+                    }
+                    progress.printf("training job failed (attempt %d of %d): %s%nrelaunching from the last checkpoint%n",
+                            spec.attempt() + 1, d.maxAttempts(), firstLine(e));
+                    spec = spec.nextAttempt();
+                    waitForExecutors(sc, local > 0 ? 1 : workers);
+                }
+            }
             double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
             WorkerResult lead = results.stream().filter(r -> r.rank() == 0).findFirst()
                     .orElseThrow(() -> new IllegalStateException("no result from rank 0"));
@@ -137,6 +153,12 @@ public final class SparkTrainer {
                 return summary;
             }
         }
+    }
+
+    private static String firstLine(Throwable e) {
+        String m = String.valueOf(e.getMessage());
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
     }
 
     /**

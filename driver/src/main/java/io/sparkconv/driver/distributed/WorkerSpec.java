@@ -12,7 +12,13 @@ import java.io.Serializable;
  * @param progressHost   where the driver listens for rank 0's progress lines
  * @param runId          distinguishes this run's ring connections from any other's
  * @param checkpointDir  any Hadoop path
+ * @param attempt        how many times the driver has launched the training job before this one
  */
 public record WorkerSpec(String configJson, int workers, int threads, float[] channelMean,
                          String progressHost, int progressPort, long runId, String checkpointDir,
-                         int checkpointEvery, long timeoutMillis) implements Serializable {}
+                         int checkpointEvery, long timeoutMillis, int attempt) implements Serializable {
+    public WorkerSpec nextAttempt() {
+        return new WorkerSpec(configJson, workers, threads, channelMean, progressHost, progressPort, runId,
+                checkpointDir, checkpointEvery, timeoutMillis, attempt + 1);
+    }
+}

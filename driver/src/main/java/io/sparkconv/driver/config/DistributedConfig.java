@@ -22,7 +22,7 @@ import java.util.Locale;
 public record DistributedConfig(String master, Integer workers, String sync, Integer checkpointEvery,
                                 String checkpointDir, Integer timeoutSeconds, Integer maxAttempts) {
     public DistributedConfig {
-        master = master == null ? "none" : master;
+        master = master == null ? "local[*]" : master;
         workers = workers == null ? 0 : workers;
         sync = sync == null ? "ring" : sync.toLowerCase(Locale.ROOT);
         checkpointEvery = checkpointEvery == null ? 0 : checkpointEvery;

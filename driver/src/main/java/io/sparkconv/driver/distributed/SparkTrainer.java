@@ -48,6 +48,9 @@ public final class SparkTrainer {
         conf.set("spark.kryo.registrator", KryoRegistration.class.getName());
         conf.set("spark.stage.maxConsecutiveAttempts", Integer.toString(d.maxAttempts()));
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+        // A barrier stage that cannot get K slots fails after this many 5 s checks, not Spark's 40 x 15 s.
+        conf.setIfMissing("spark.scheduler.barrier.maxConcurrentTasksCheck.interval", "5s");
+        conf.setIfMissing("spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures", "6");
         return conf;
     }
 
@@ -89,6 +92,17 @@ public final class SparkTrainer {
                 : outDir.resolve("checkpoints").toAbsolutePath().toUri().toString();
         SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        // A session that already existed (an application embedding us, a test JVM) keeps its own
+        // settings: plan with the slots it really has.
+        int taskCpus = sc.getConf().getInt("spark.task.cpus", 1);
+        if (config.runtime().threads() == 0) {
+            threads = taskCpus;
+        }
+        int localSlots = local > 0 ? localCores(sc.master()) / taskCpus : Integer.MAX_VALUE;
+        if (localSlots < workers) {
+            throw new IllegalArgumentException(workers + " workers need " + workers + " task slots, but master "
+                    + sc.master() + " with spark.task.cpus=" + taskCpus + " has " + localSlots);
+        }
         String host = sc.getConf().get("spark.driver.host", "127.0.0.1");
         progress.printf("spark master %s: %d workers x %d threads, sync %s, batch %d, %d epochs, seed %d%n",
                 master, workers, threads, d.sync(), t.batchSize(), t.epochs(), t.seed());

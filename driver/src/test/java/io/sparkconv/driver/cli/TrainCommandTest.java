@@ -18,9 +18,15 @@ import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.sparkconv.testing.SharedSparkSession;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The command line end to end on a real slice of Fashion-MNIST written out as IDX files. */
+/**
+ * The command line end to end on a real slice of Fashion-MNIST written out as IDX files, through
+ * the default path: Spark in local mode (the test JVM's shared session).
+ */
+@ExtendWith(SharedSparkSession.class)
 class TrainCommandTest {
     static final Path LENET = Path.of("..", "conf", "nets", "lenet.yaml").toAbsolutePath().normalize();
 

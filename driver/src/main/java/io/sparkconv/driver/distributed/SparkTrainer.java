@@ -160,6 +160,7 @@ public final class SparkTrainer {
                                 lead.allReduceMillisPerStep(), lead.computeMillisPerStep(), checkpointDir),
                         config);
                 Path written = summary.write(outDir);
+                writeMetrics(server, outDir.resolve("metrics.jsonl"));
                 progress.printf("test accuracy %.4f (loss %.4f) on %,d images; %.0f training img/s; "
                                 + "all-reduce %.2f ms/step; %d restarts; summary in %s%n",
                         test.accuracy(), test.loss(), data.test().size(), summary.imagesPerSecond(),
@@ -167,6 +168,15 @@ public final class SparkTrainer {
                 return summary;
             }
         }
+    }
+
+    /** Every progress event rank 0 sent (steps, epochs, checkpoints, restarts), one JSON object a line. */
+    private static void writeMetrics(ProgressServer server, Path file) throws IOException {
+        StringBuilder lines = new StringBuilder();
+        for (var e : server.events()) {
+            lines.append(e.toString()).append('\n');
+        }
+        java.nio.file.Files.writeString(file, lines);
     }
 
     private static String firstLine(Throwable e) {

@@ -107,6 +107,11 @@ class TrainCommandTest {
         assertEquals(2, config.get("training").get("epochs").asInt(), "the override is in the resolved config");
         assertEquals("lenet", config.get("net").get("name").asText(), "the net is inlined");
         assertTrue(r[1].contains("test accuracy"), r[1]);
+        assertTrue(Files.readString(out.resolve("metrics.jsonl")).contains("\"type\":\"epoch\""), "metrics written");
+        try (var model = Files.list(out.resolve("model"))) {
+            assertEquals(1, model.filter(p -> p.getFileName().toString().matches("checkpoint-\\d+\\.bin")).count(),
+                    "the final model is saved");
+        }
     }
 
     @Test

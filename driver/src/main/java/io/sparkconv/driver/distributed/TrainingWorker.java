@@ -86,7 +86,7 @@ public final class TrainingWorker {
             }
 
             Batch batch = new Batch(share, plan.input().size());
-            float[] scalar = new float[3];
+            float[] scalar = new float[4];
             long ringNanos = 0;
             long computeNanos = 0;
             long stepsRun = 0;
@@ -110,19 +110,20 @@ public final class TrainingWorker {
                     double loss = step.computeGradients(batch, t.batchSize());
                     long t1 = System.nanoTime();
                     ring.sum(net.gradients(), 0, net.gradients().length);
-                    scalar[0] = (float) loss;
-                    ring.sum(scalar, 0, 1);
                     long t2 = System.nanoTime();
                     double lr = t.sgd().lr() * t.schedule().factor(epoch + (double) s / steps, t.epochs());
                     step.applyUpdate(lr);
                     computeNanos += t1 - t0;
                     ringNanos += t2 - t1;
                     stepsRun++;
-                    lossSum += scalar[0];
+                    // This worker's share of the batch loss; the shares are summed once per epoch, not
+                    // per step: a second all-reduce each step would cost a ring round trip for one float.
+                    lossSum += loss;
                     long now = System.nanoTime();
                     if (progress != null && (now - lastReport > 2_000_000_000L || s == steps - 1)) {
+                        // Rank 0's share scaled up to the batch: an estimate until the epoch's sum.
                         progress.send(event("step", "epoch", epoch, "step", s + 1, "steps", steps,
-                                "loss", lossSum / (s + 1 - first),
+                                "loss", lossSum * t.batchSize() / share / (s + 1 - first),
                                 "images_per_second", (double) (s + 1 - first) * t.batchSize() / ((now - epochStart) / 1e9)));
                         lastReport = now;
                     }
@@ -137,8 +138,9 @@ public final class TrainingWorker {
                 scalar[0] = (float) (val.accuracy() * val.images());
                 scalar[1] = (float) (val.loss() * val.images());
                 scalar[2] = val.images();
-                ring.sum(scalar, 0, 3);
-                double epochTrainLoss = lossSum / Math.max(1, steps - first);
+                scalar[3] = (float) lossSum;
+                ring.sum(scalar, 0, 4);
+                double epochTrainLoss = scalar[3] / Math.max(1, steps - first);
                 trainLoss.add(epochTrainLoss);
                 valAccuracy.add(scalar[2] > 0 ? scalar[0] / scalar[2] : Double.NaN);
                 valLoss.add(scalar[2] > 0 ? scalar[1] / scalar[2] : Double.NaN);

@@ -28,6 +28,9 @@ final class AllReduceBenchCommand implements Callable<Integer> {
     @Option(names = "--repeats", defaultValue = "7", description = "Timed exchanges per measurement (default ${DEFAULT-VALUE}).")
     int repeats;
 
+    @Option(names = "--ring-only", description = "Skip the Spark-job baseline.")
+    boolean ringOnly;
+
     @Override
     public Integer call() {
         SparkConf conf = SparkTrainer.sparkConf(new DistributedConfig(master, workers, null, null, null, null, null));
@@ -36,7 +39,7 @@ final class AllReduceBenchCommand implements Callable<Integer> {
         System.out.printf("%-12s %8s %12s %12s %8s%n", "floats", "workers", "ring ms", "spark ms", "ratio");
         for (int n : floats) {
             double ring = AllReduceBenchmark.ring(sc, workers, n, repeats);
-            double spark = AllReduceBenchmark.sparkJob(sc, workers, n, repeats);
+            double spark = ringOnly ? Double.NaN : AllReduceBenchmark.sparkJob(sc, workers, n, repeats);
             System.out.printf("%-12d %8d %12.2f %12.2f %7.1fx%n", n, workers, ring, spark, spark / ring);
         }
         return 0;

@@ -48,6 +48,8 @@ public final class SparkTrainer {
         conf.set("spark.kryo.registrator", KryoRegistration.class.getName());
         conf.set("spark.stage.maxConsecutiveAttempts", Integer.toString(d.maxAttempts()));
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+        // The Java backend's GEMM runs on the incubator Vector API; without it executors fall back to scalar code.
+        conf.setIfMissing("spark.executor.extraJavaOptions", "--add-modules=jdk.incubator.vector");
         // A barrier stage that cannot get K slots fails after this many 5 s checks, not Spark's 40 x 15 s.
         conf.setIfMissing("spark.scheduler.barrier.maxConcurrentTasksCheck.interval", "5s");
         conf.setIfMissing("spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures", "6");

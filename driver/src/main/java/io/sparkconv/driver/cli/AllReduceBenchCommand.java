@@ -36,6 +36,9 @@ final class AllReduceBenchCommand implements Callable<Integer> {
         SparkConf conf = SparkTrainer.sparkConf(new DistributedConfig(master, workers, null, null, null, null, null));
         conf.setAppName("sparkconv-bench-allreduce");
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(SparkSession.builder().config(conf).getOrCreate().sparkContext());
+        if (!sc.isLocal()) {
+            SparkTrainer.waitForExecutors(sc, workers);
+        }
         System.out.printf("%-12s %8s %12s %12s %8s%n", "floats", "workers", "ring ms", "spark ms", "ratio");
         for (int n : floats) {
             double ring = AllReduceBenchmark.ring(sc, workers, n, repeats);

@@ -191,7 +191,7 @@ public final class SparkTrainer {
      * A barrier stage submitted before its executors have registered fails its slot check and starts
      * about 15 s late, so wait for them first (bounded: a cluster that never delivers fails clearly).
      */
-    static void waitForExecutors(JavaSparkContext sc, int needed) {
+    public static void waitForExecutors(JavaSparkContext sc, int needed) {
         long deadline = System.nanoTime() + 120_000_000_000L;
         while (sc.sc().statusTracker().getExecutorInfos().length - (sc.isLocal() ? 0 : 1) < needed) {
             if (System.nanoTime() > deadline) {

@@ -69,6 +69,16 @@ public final class Checkpoint {
         return velocity;
     }
 
+    /** Copies the state into a run's buffers and metric lists, to resume where this checkpoint was taken. */
+    public void restoreInto(float[] intoParams, float[] intoVelocity, List<Double> trainLoss,
+                            List<Double> valAccuracy, List<Double> valLoss) {
+        System.arraycopy(params, 0, intoParams, 0, params.length);
+        System.arraycopy(velocity, 0, intoVelocity, 0, velocity.length);
+        trainLoss.addAll(header.trainLoss());
+        valAccuracy.addAll(header.valAccuracy());
+        valLoss.addAll(header.valLoss());
+    }
+
     private static FileSystem fs(String dir) throws IOException {
         return FileSystem.get(URI.create(dir), new Configuration());
     }

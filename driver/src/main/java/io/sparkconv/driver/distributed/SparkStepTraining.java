@@ -43,13 +43,9 @@ final class SparkStepTraining {
         Optional<Checkpoint> resume = Checkpoint.latest(spec.checkpointDir());
         if (resume.isPresent()) {
             Checkpoint c = resume.get();
-            params = c.params();
-            System.arraycopy(c.velocity(), 0, sgd.velocity(), 0, c.velocity().length);
+            c.restoreInto(params, sgd.velocity(), trainLoss, valAccuracy, valLoss);
             startEpoch = c.header().epoch();
             startStep = c.header().step();
-            trainLoss.addAll(c.header().trainLoss());
-            valAccuracy.addAll(c.header().valAccuracy());
-            valLoss.addAll(c.header().valLoss());
         } else {
             ParameterInit.initialize(plan, params, t.seed());
         }

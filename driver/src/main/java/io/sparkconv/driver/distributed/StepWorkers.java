@@ -10,7 +10,6 @@ import io.sparkconv.kernels.net.Net;
 import io.sparkconv.kernels.parallel.ThreadTeam;
 import io.sparkconv.kernels.spec.NetPlan;
 import io.sparkconv.kernels.train.BatchPlan;
-import io.sparkconv.prep.data.ImageSet;
 import io.sparkconv.prep.normalize.PixelNormalizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,9 +27,7 @@ final class StepWorkers {
     private final int rank;
     private final int workers;
     private final BatchPlan batches;
-    private final TrainingData data;
-    private final ImageSet shard;
-    private final ImageSet valShard;
+    private final WorkerShard shard;
     private final PixelNormalizer normalizer;
     private final ThreadTeam team;
     private final Net net;
@@ -44,11 +41,10 @@ final class StepWorkers {
         NetPlan plan = NetPlan.of(config.netSpec());
         this.rank = rank;
         this.workers = spec.workers();
-        this.data = TrainingData.load(config.data(), plan.input(), plan.spec().name());
+        TrainingData data = TrainingData.load(config.data(), plan.input(), plan.spec().name());
         this.batches = new BatchPlan(t.seed(), data.train().size(), t.batchSize(), workers);
-        this.shard = TrainingData.shard(data.train(), rank, workers);
-        this.valShard = TrainingData.shard(data.validation(), rank, workers);
         this.normalizer = new PixelNormalizer(spec.channelMean());
+        this.shard = new WorkerShard(data, rank, workers, normalizer);
         this.team = new ThreadTeam(spec.threads());
         this.net = Backends.select(config.runtime().backend())
                 .compile(plan, Math.max(batches.shareSize(rank), t.evalBatchSize()), team);
@@ -95,15 +91,7 @@ final class StepWorkers {
             order = batches.shardOrder(epoch, rank);
             orderEpoch = epoch;
         }
-        int share = batches.shareSize(rank);
-        int from = batches.shareStart(rank, step);
-        for (int i = 0; i < share; i++) {
-            int position = order[from + i];
-            normalizer.normalize(shard, position / workers, batch.images, i);
-            batch.labels[i] = data.train().labels()[position];
-            batch.sampleIds[i] = position;
-        }
-        batch.fill(share, epoch, t.seed());
+        shard.fill(batch, order, batches.shareStart(rank, step), batches.shareSize(rank), epoch, t.seed());
         System.arraycopy(params, 0, net.parameters(), 0, params.length);
         net.parametersChanged();
         double loss = net.forwardBackward(batch, 1f / t.batchSize());
@@ -117,7 +105,7 @@ final class StepWorkers {
     synchronized float[] validate(float[] params) {
         System.arraycopy(params, 0, net.parameters(), 0, params.length);
         net.parametersChanged();
-        Evaluation e = Evaluation.of(net, valShard, normalizer, config.training().evalBatchSize());
+        Evaluation e = Evaluation.of(net, shard.validation, normalizer, config.training().evalBatchSize());
         return new float[] {(float) (e.accuracy() * e.images()), (float) (e.loss() * e.images()), e.images()};
     }
 }

@@ -14,7 +14,6 @@ import io.sparkconv.kernels.parallel.ThreadTeam;
 import io.sparkconv.kernels.spec.NetPlan;
 import io.sparkconv.kernels.train.BatchPlan;
 import io.sparkconv.kernels.train.TrainingStep;
-import io.sparkconv.prep.data.ImageSet;
 import io.sparkconv.prep.normalize.PixelNormalizer;
 import io.sparkconv.driver.ring.RingAllReduce;
 import java.io.IOException;
@@ -47,9 +46,8 @@ public final class TrainingWorker {
         NetPlan plan = NetPlan.of(config.netSpec());
         int k = spec.workers();
         TrainingData data = TrainingData.load(config.data(), plan.input(), plan.spec().name());
-        ImageSet shard = TrainingData.shard(data.train(), rank, k);
-        ImageSet valShard = TrainingData.shard(data.validation(), rank, k);
         PixelNormalizer normalizer = new PixelNormalizer(spec.channelMean());
+        WorkerShard shard = new WorkerShard(data, rank, k, normalizer);
         BatchPlan batches = new BatchPlan(t.seed(), data.train().size(), t.batchSize(), k);
         int share = batches.shareSize(rank);
 
@@ -68,13 +66,9 @@ public final class TrainingWorker {
             Optional<Checkpoint> resume = Checkpoint.latest(spec.checkpointDir());
             if (resume.isPresent()) {
                 Checkpoint c = resume.get();
-                System.arraycopy(c.params(), 0, net.parameters(), 0, c.params().length);
-                System.arraycopy(c.velocity(), 0, sgd.velocity(), 0, c.velocity().length);
+                c.restoreInto(net.parameters(), sgd.velocity(), trainLoss, valAccuracy, valLoss);
                 startEpoch = c.header().epoch();
                 startStep = c.header().step();
-                trainLoss.addAll(c.header().trainLoss());
-                valAccuracy.addAll(c.header().valAccuracy());
-                valLoss.addAll(c.header().valLoss());
                 restarts = Math.max(restarts, c.header().restarts());
             } else {
                 ParameterInit.initialize(plan, net.parameters(), t.seed());
@@ -98,14 +92,7 @@ public final class TrainingWorker {
                 long lastReport = epochStart;
                 int first = epoch == startEpoch ? startStep : 0;
                 for (int s = first; s < steps; s++) {
-                    int from = batches.shareStart(rank, s);
-                    for (int i = 0; i < share; i++) {
-                        int position = order[from + i];
-                        normalizer.normalize(shard, position / k, batch.images, i);
-                        batch.labels[i] = data.train().labels()[position];
-                        batch.sampleIds[i] = position;
-                    }
-                    batch.fill(share, epoch, t.seed());
+                    shard.fill(batch, order, batches.shareStart(rank, s), share, epoch, t.seed());
                     long t0 = System.nanoTime();
                     double loss = step.computeGradients(batch, t.batchSize());
                     long t1 = System.nanoTime();
@@ -134,7 +121,7 @@ public final class TrainingWorker {
                                 trainLoss, valAccuracy, valLoss, restarts, config, progress);
                     }
                 }
-                Evaluation val = Evaluation.of(net, valShard, normalizer, t.evalBatchSize());
+                Evaluation val = Evaluation.of(net, shard.validation, normalizer, t.evalBatchSize());
                 scalar[0] = (float) (val.accuracy() * val.images());
                 scalar[1] = (float) (val.loss() * val.images());
                 scalar[2] = val.images();

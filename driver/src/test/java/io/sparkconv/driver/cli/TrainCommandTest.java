@@ -6,19 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sparkconv.prep.data.ImageSet;
-import io.sparkconv.prep.idx.IdxImageSets;
 import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import io.sparkconv.testing.FashionSlice;
 import io.sparkconv.testing.SharedSparkSession;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,28 +31,7 @@ class TrainCommandTest {
 
     @BeforeAll
     static void writeSlice() throws IOException {
-        Assumptions.assumeTrue(Files.isDirectory(IdxImageSets.DEBIAN_FASHION_MNIST),
-                "Debian's dataset-fashion-mnist is not installed (apt-get install dataset-fashion-mnist)");
-        writeIdx(IdxImageSets.train(IdxImageSets.DEBIAN_FASHION_MNIST), 3000, "train");
-        writeIdx(IdxImageSets.test(IdxImageSets.DEBIAN_FASHION_MNIST), 1000, "t10k");
-    }
-
-    private static void writeIdx(ImageSet set, int count, String prefix) throws IOException {
-        try (DataOutputStream out = new DataOutputStream(new GZIPOutputStream(
-                Files.newOutputStream(data.resolve(prefix + "-images-idx3-ubyte.gz"))))) {
-            out.writeInt(0x803);
-            out.writeInt(count);
-            out.writeInt(set.shape().height());
-            out.writeInt(set.shape().width());
-            out.write(set.pixels(), 0, count * set.shape().size());
-        }
-        try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(data.resolve(prefix + "-labels-idx1-ubyte")))) {
-            out.writeInt(0x801);
-            out.writeInt(count);
-            for (int i = 0; i < count; i++) {
-                out.writeByte(set.labels()[i]);
-            }
-        }
+        FashionSlice.write(data, 3000, 1000);
     }
 
     private static Path config(Path dir, String extra) throws IOException {

@@ -1,6 +1,7 @@
 package io.sparkconv.testing;
 
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -13,8 +14,18 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * <p>local[2] rather than local[*]: two task slots is what these machines have, and it makes
  * partitioning effects (two tasks running at once) show up in every test.
  */
-public final class SharedSparkSession implements ParameterResolver {
+public final class SharedSparkSession implements ParameterResolver, BeforeAllCallback {
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(SharedSparkSession.class);
+
+    /** Started before the class's tests, so code under test that calls getOrCreate finds this session. */
+    @Override
+    public void beforeAll(ExtensionContext e) {
+        session(e);
+    }
+
+    private static SparkSession session(ExtensionContext e) {
+        return e.getRoot().getStore(NS).getOrComputeIfAbsent("session", k -> new Holder(), Holder.class).session;
+    }
 
     @Override
     public boolean supportsParameter(ParameterContext p, ExtensionContext e) {
@@ -23,8 +34,7 @@ public final class SharedSparkSession implements ParameterResolver {
 
     @Override
     public Object resolveParameter(ParameterContext p, ExtensionContext e) {
-        return e.getRoot().getStore(NS)
-                .getOrComputeIfAbsent("session", k -> new Holder(), Holder.class).session;
+        return session(e);
     }
 
     private static final class Holder implements ExtensionContext.Store.CloseableResource {

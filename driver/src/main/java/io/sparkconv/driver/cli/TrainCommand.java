@@ -1,6 +1,9 @@
 package io.sparkconv.driver.cli;
 
+import io.sparkconv.driver.checkpoint.Checkpoint;
+import io.sparkconv.driver.config.DistributedConfig;
 import io.sparkconv.driver.config.RuntimeConfig;
+import io.sparkconv.driver.distributed.SparkTrainer;
 import io.sparkconv.driver.config.TrainConfig;
 import io.sparkconv.driver.config.TrainingConfig;
 import io.sparkconv.driver.local.LocalTrainer;
@@ -13,10 +16,25 @@ import picocli.CommandLine.Option;
 
 /** {@code sparkconv train --conf FILE [--epochs N] [--out DIR] ...}: train, validate each epoch, test once. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train a net as its config says; writes OUT/summary.json.")
+        description = "Train a net as its config says, on Spark or in this process; writes OUT/summary.json.")
 final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--conf", required = true, description = "Training config (YAML), e.g. conf/lenet-fashion-mnist.yaml.")
+    @Option(names = "--conf", description = "Training config (YAML), e.g. conf/lenet-fashion-mnist.yaml.")
     Path conf;
+
+    @Option(names = "--resume", description = "Continue the run in this directory from its last checkpoint"
+            + " (its config comes from the checkpoint; --epochs may extend it).")
+    Path resume;
+
+    @Option(names = "--master", description = "Spark master: local[*], local[N], spark://HOST:PORT, yarn, k8s://...;"
+            + " none trains in this process without Spark. Overrides distributed.master.")
+    String master;
+
+    @Option(names = "--workers", description = "K training workers (one long-lived task each). Overrides distributed.workers.")
+    Integer workers;
+
+    @Option(names = "--sync", description = "ring (barrier tasks, TCP all-reduce) or spark (one job per step)."
+            + " Overrides distributed.sync.")
+    String sync;
 
     @Option(names = "--out", description = "Run directory (default: runs/NET-TIMESTAMP).")
     Path out;
@@ -41,7 +59,22 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TrainConfig config = TrainConfig.load(conf);
+        if ((conf == null) == (resume == null)) {
+            throw new IllegalArgumentException("train needs exactly one of --conf FILE or --resume DIR");
+        }
+        TrainConfig config;
+        if (resume != null) {
+            String checkpoints = resume.resolve("checkpoints").toAbsolutePath().toUri().toString();
+            Checkpoint last = Checkpoint.latest(checkpoints).orElseThrow(() -> new IllegalArgumentException(
+                    "--resume " + resume + ": no checkpoint in " + checkpoints));
+            config = TrainConfig.fromJson(last.header().configJson());
+            config = config.withDistributed(new DistributedConfig(config.distributed().master(),
+                    config.distributed().workers(), config.distributed().sync(), config.distributed().checkpointEvery(),
+                    checkpoints, config.distributed().timeoutSeconds(), config.distributed().maxAttempts()));
+            out = resume;
+        } else {
+            config = TrainConfig.load(conf);
+        }
         TrainingConfig t = config.training();
         if (epochs != null) {
             t = t.withEpochs(epochs);
@@ -58,9 +91,16 @@ final class TrainCommand implements Callable<Integer> {
             config = config.withRuntime(new RuntimeConfig(backend != null ? backend : r.backend(),
                     threads != null ? threads : r.threads(), precision != null ? precision : r.precision()));
         }
+        if (master != null || workers != null || sync != null) {
+            config = config.withDistributed(config.distributed().with(master, workers, sync));
+        }
         Path dir = out != null ? out : Path.of("runs", config.netSpec().name() + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        new LocalTrainer(config, System.out).run(dir);
+        if (config.distributed().onSpark()) {
+            new SparkTrainer(config, System.out).run(dir);
+        } else {
+            new LocalTrainer(config, System.out).run(dir);
+        }
         return 0;
     }
 }

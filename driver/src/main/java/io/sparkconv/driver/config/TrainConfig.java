@@ -17,9 +17,11 @@ import java.nio.file.Path;
  * data: {format: idx, path: /usr/share/datasets/fashion-mnist, validation_fraction: 0.1}
  * training: {epochs: 10, batch_size: 100, seed: 42, sgd: {lr: 0.01, momentum: 0.9, l2: 5.0e-4}}
  * runtime: {backend: auto, threads: 0}
+ * distributed: {master: none, workers: 0, sync: ring}
  * </pre>
  */
-public record TrainConfig(Object net, DataConfig data, TrainingConfig training, RuntimeConfig runtime) {
+public record TrainConfig(Object net, DataConfig data, TrainingConfig training, RuntimeConfig runtime,
+                          DistributedConfig distributed) {
     public TrainConfig {
         if (net == null) {
             throw new IllegalArgumentException("'net' is required: a path to a net spec or an inline net");
@@ -27,6 +29,7 @@ public record TrainConfig(Object net, DataConfig data, TrainingConfig training, 
         data = data == null ? new DataConfig(null, null, null) : data;
         training = training == null ? TrainingConfig.defaults() : training;
         runtime = runtime == null ? new RuntimeConfig(null, null) : runtime;
+        distributed = distributed == null ? DistributedConfig.defaults() : distributed;
     }
 
     /** Reads a config and resolves the net (a path relative to the config, or inline) and data paths. */
@@ -43,7 +46,23 @@ public record TrainConfig(Object net, DataConfig data, TrainingConfig training, 
                 throw new SpecException(file + ": net: " + e.getMessage(), e);
             }
         }
-        return new TrainConfig(netSpec, raw.data.resolvedAgainst(dir), raw.training, raw.runtime);
+        return new TrainConfig(netSpec, raw.data.resolvedAgainst(dir), raw.training, raw.runtime, raw.distributed);
+    }
+
+    /** The resolved config as JSON, to ship to workers; {@link #fromJson} reads it back. */
+    public String toJson() {
+        try {
+            return io.sparkconv.driver.report.RunSummary.json().writeValueAsString(this);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write config as JSON", e);
+        }
+    }
+
+    /** Reads a resolved config written by {@link #toJson}. */
+    public static TrainConfig fromJson(String json) {
+        TrainConfig raw = SpecFiles.parse(json, "resolved config", TrainConfig.class);
+        NetSpec netSpec = SpecFiles.yaml().convertValue(raw.net, NetSpec.class);
+        return new TrainConfig(netSpec, raw.data, raw.training, raw.runtime, raw.distributed);
     }
 
     /** The net, once {@link #load} has resolved it. */
@@ -56,10 +75,14 @@ public record TrainConfig(Object net, DataConfig data, TrainingConfig training, 
     }
 
     public TrainConfig withTraining(TrainingConfig t) {
-        return new TrainConfig(net, data, t, runtime);
+        return new TrainConfig(net, data, t, runtime, distributed);
+    }
+
+    public TrainConfig withDistributed(DistributedConfig d) {
+        return new TrainConfig(net, data, training, runtime, d);
     }
 
     public TrainConfig withRuntime(RuntimeConfig r) {
-        return new TrainConfig(net, data, training, r);
+        return new TrainConfig(net, data, training, r, distributed);
     }
 }

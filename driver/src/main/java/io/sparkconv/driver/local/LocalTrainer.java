@@ -1,7 +1,9 @@
 package io.sparkconv.driver.local;
 
+import io.sparkconv.driver.checkpoint.Checkpoint;
 import io.sparkconv.driver.config.TrainConfig;
 import io.sparkconv.driver.config.TrainingConfig;
+import io.sparkconv.driver.data.TrainingData;
 import io.sparkconv.driver.report.RunSummary;
 import io.sparkconv.kernels.init.ParameterInit;
 import io.sparkconv.kernels.net.Backends;
@@ -13,15 +15,12 @@ import io.sparkconv.kernels.spec.NetPlan;
 import io.sparkconv.kernels.train.BatchPlan;
 import io.sparkconv.kernels.train.TrainingStep;
 import io.sparkconv.prep.data.ImageSet;
-import io.sparkconv.prep.idx.IdxImageSets;
 import io.sparkconv.prep.normalize.PixelNormalizer;
-import io.sparkconv.prep.split.StableSplit;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.IntStream;
 
 /**
  * Single-process training: the reference the distributed trainer is checked against. It owns
@@ -37,29 +36,15 @@ public final class LocalTrainer {
         this.progress = progress;
     }
 
-    /** The training and validation parts of the training files, by a stable hash of each key. */
-    public static ImageSet[] splitTrainValidation(ImageSet all, double validationFraction) {
-        int[] val = IntStream.range(0, all.size())
-                .filter(i -> StableSplit.inFirst(all.keys()[i], validationFraction)).toArray();
-        int[] train = IntStream.range(0, all.size())
-                .filter(i -> !StableSplit.inFirst(all.keys()[i], validationFraction)).toArray();
-        return new ImageSet[] {all.subset("train", train), all.subset("validation", val)};
-    }
-
     public RunSummary run(Path outDir) throws IOException {
         long wallStart = System.nanoTime();
         TrainingConfig t = config.training();
         NetPlan plan = NetPlan.of(config.netSpec());
         Path dataDir = Path.of(config.data().path());
-        ImageSet allTrain = IdxImageSets.train(dataDir);
-        ImageSet test = IdxImageSets.test(dataDir);
-        if (!allTrain.shape().equals(plan.input())) {
-            throw new IllegalArgumentException("net '" + plan.spec().name() + "' takes " + plan.input()
-                    + " images but " + dataDir + " holds " + allTrain.shape());
-        }
-        ImageSet[] parts = splitTrainValidation(allTrain, config.data().validationFraction());
-        ImageSet train = parts[0];
-        ImageSet validation = parts[1];
+        TrainingData data = TrainingData.load(config.data(), plan.input(), plan.spec().name());
+        ImageSet train = data.train();
+        ImageSet validation = data.validation();
+        ImageSet test = data.test();
         PixelNormalizer normalizer = PixelNormalizer.fitOn(train);
         int threads = config.runtime().resolvedThreads();
         progress.print(plan);
@@ -74,7 +59,8 @@ public final class LocalTrainer {
             ParameterInit.initialize(plan, net.parameters(), t.seed());
             net.parametersChanged();
             TrainingStep step = new TrainingStep(net, new Sgd(plan, t.sgd()), team);
-            BatchPlan batches = new BatchPlan(t.seed(), train.size(), t.batchSize());
+            // workers > 1 replays the global batches a K-worker run draws from its K shards.
+            BatchPlan batches = new BatchPlan(t.seed(), train.size(), t.batchSize(), config.distributed().replayWorkers());
             Batch batch = new Batch(t.batchSize(), plan.input().size());
 
             List<Double> trainLoss = new ArrayList<>();
@@ -83,14 +69,15 @@ public final class LocalTrainer {
             long trainNanos = 0;
             long imagesTrained = 0;
             for (int epoch = 0; epoch < t.epochs(); epoch++) {
-                int[] order = batches.epochOrder(epoch);
+                int[][] orders = batches.shardOrders(epoch);
                 double lossSum = 0;
                 long epochStart = System.nanoTime();
                 long lastReport = epochStart;
                 int steps = batches.stepsPerEpoch();
                 for (int s = 0; s < steps; s++) {
-                    int n = batches.batchLength(s);
-                    normalizer.fill(train, order, batches.batchStart(s), n, batch, epoch, t.seed());
+                    int[] positions = batches.globalBatch(orders, s);
+                    int n = positions.length;
+                    normalizer.fill(train, positions, 0, n, batch, epoch, t.seed());
                     double progressEpochs = epoch + (double) s / steps;
                     double lr = t.sgd().lr() * t.schedule().factor(progressEpochs, t.epochs());
                     lossSum += step.run(batch, lr);
@@ -114,13 +101,17 @@ public final class LocalTrainer {
                         epoch + 1, t.epochs(), lossSum / steps, val.accuracy(), val.loss(), epochNanos / 1e9,
                         train.size() / (epochNanos / 1e9));
             }
+            Checkpoint.Header header = new Checkpoint.Header(t.epochs(), 0, (long) t.epochs() * batches.stepsPerEpoch(),
+                    t.seed(), plan.paramCount(), trainLoss, valAccuracy, valLoss, 0, config.toJson());
+            new Checkpoint(header, net.parameters(), step.sgd().velocity())
+                    .write(outDir.resolve("model").toAbsolutePath().toUri().toString());
             // The test split is scored once, here, after every training decision is made.
             Evaluation testEval = Evaluation.of(net, test, normalizer, t.evalBatchSize());
             double trainSeconds = trainNanos / 1e9;
             RunSummary summary = new RunSummary(plan.spec().name(), net.backend(), threads, t.epochs(), t.seed(),
                     train.size(), validation.size(), test.size(), trainLoss, valAccuracy, valLoss,
                     testEval.accuracy(), testEval.loss(), imagesTrained / trainSeconds, trainSeconds,
-                    (System.nanoTime() - wallStart) / 1e9, normalizer.channelMean(), config);
+                    (System.nanoTime() - wallStart) / 1e9, normalizer.channelMean(), null, config);
             Path written = summary.write(outDir);
             progress.printf("test accuracy %.4f (loss %.4f) on %,d images; %.0f training img/s; summary in %s%n",
                     testEval.accuracy(), testEval.loss(), test.size(), summary.imagesPerSecond(), written);

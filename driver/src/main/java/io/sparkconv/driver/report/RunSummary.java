@@ -35,7 +35,18 @@ public record RunSummary(
         double trainSeconds,
         double wallSeconds,
         float[] channelMean,
+        Distributed distributed,
         TrainConfig config) {
+
+    /**
+     * How a Spark run went; null for a single-process run.
+     *
+     * @param restarts               stage relaunches after a failure (each resumed from a checkpoint)
+     * @param allReduceMillisPerStep mean time in the gradient all-reduce per step, on rank 0
+     * @param computeMillisPerStep   mean forward + backward time per step, on rank 0
+     */
+    public record Distributed(String master, int workers, String sync, int restarts,
+                              double allReduceMillisPerStep, double computeMillisPerStep, String checkpointDir) {}
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)

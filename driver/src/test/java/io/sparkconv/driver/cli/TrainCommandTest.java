@@ -6,21 +6,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sparkconv.prep.data.ImageSet;
-import io.sparkconv.prep.idx.IdxImageSets;
 import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.sparkconv.testing.FashionSlice;
+import io.sparkconv.testing.SharedSparkSession;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The command line end to end on a real slice of Fashion-MNIST written out as IDX files. */
+/**
+ * The command line end to end on a real slice of Fashion-MNIST written out as IDX files, through
+ * the default path: Spark in local mode (the test JVM's shared session).
+ */
+@ExtendWith(SharedSparkSession.class)
 class TrainCommandTest {
     static final Path LENET = Path.of("..", "conf", "nets", "lenet.yaml").toAbsolutePath().normalize();
 
@@ -29,28 +31,7 @@ class TrainCommandTest {
 
     @BeforeAll
     static void writeSlice() throws IOException {
-        Assumptions.assumeTrue(Files.isDirectory(IdxImageSets.DEBIAN_FASHION_MNIST),
-                "Debian's dataset-fashion-mnist is not installed (apt-get install dataset-fashion-mnist)");
-        writeIdx(IdxImageSets.train(IdxImageSets.DEBIAN_FASHION_MNIST), 3000, "train");
-        writeIdx(IdxImageSets.test(IdxImageSets.DEBIAN_FASHION_MNIST), 1000, "t10k");
-    }
-
-    private static void writeIdx(ImageSet set, int count, String prefix) throws IOException {
-        try (DataOutputStream out = new DataOutputStream(new GZIPOutputStream(
-                Files.newOutputStream(data.resolve(prefix + "-images-idx3-ubyte.gz"))))) {
-            out.writeInt(0x803);
-            out.writeInt(count);
-            out.writeInt(set.shape().height());
-            out.writeInt(set.shape().width());
-            out.write(set.pixels(), 0, count * set.shape().size());
-        }
-        try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(data.resolve(prefix + "-labels-idx1-ubyte")))) {
-            out.writeInt(0x801);
-            out.writeInt(count);
-            for (int i = 0; i < count; i++) {
-                out.writeByte(set.labels()[i]);
-            }
-        }
+        FashionSlice.write(data, 3000, 1000);
     }
 
     private static Path config(Path dir, String extra) throws IOException {
@@ -93,7 +74,8 @@ class TrainCommandTest {
         assertTrue(s.get("test_accuracy").asDouble() > 0.6, "test accuracy " + s.get("test_accuracy"));
         assertEquals(1000, s.get("test_images").asInt());
         assertEquals(3000, s.get("train_images").asInt() + s.get("validation_images").asInt());
-        assertEquals("java", s.get("backend").asText());
+        // auto: the native backend wherever it loads (CI included), else the Java one
+        assertEquals(io.sparkconv.kernels.onednn.OneDnn.available() ? "onednn" : "java", s.get("backend").asText());
         assertTrue(s.get("images_per_second").asDouble() > 0);
         assertTrue(s.get("wall_seconds").asDouble() > 0);
         JsonNode config = s.get("config");
@@ -101,6 +83,11 @@ class TrainCommandTest {
         assertEquals(2, config.get("training").get("epochs").asInt(), "the override is in the resolved config");
         assertEquals("lenet", config.get("net").get("name").asText(), "the net is inlined");
         assertTrue(r[1].contains("test accuracy"), r[1]);
+        assertTrue(Files.readString(out.resolve("metrics.jsonl")).contains("\"type\":\"epoch\""), "metrics written");
+        try (var model = Files.list(out.resolve("model"))) {
+            assertEquals(1, model.filter(p -> p.getFileName().toString().matches("checkpoint-\\d+\\.bin")).count(),
+                    "the final model is saved");
+        }
     }
 
     @Test

@@ -1,0 +1,65 @@
+package io.sparkconv.driver.config;
+
+import java.util.Locale;
+
+/**
+ * How training is spread over a Spark cluster.
+ *
+ * @param master           Spark master: {@code local[*]}, {@code local[N]}, {@code spark://HOST:PORT},
+ *                         {@code yarn}, {@code k8s://...}; {@code none} trains in this process without Spark
+ * @param workers          K, the number of workers (one long-lived task each); 0 = one per executor
+ *                         (on {@code local[N]}: N). With {@code master: none}, K > 1 replays the
+ *                         global batches a K-worker run would draw
+ * @param sync             {@code ring}: barrier tasks all-reduce over TCP every step; {@code spark}:
+ *                         one Spark job per step (broadcast, treeAggregate), for clusters that refuse
+ *                         barrier stages
+ * @param checkpointEvery  steps between checkpoints (and one at every epoch end); 0 = epoch ends only
+ * @param checkpointDir    any Hadoop path (file://, hdfs://); default OUT/checkpoints
+ * @param timeoutSeconds   the longest any socket operation between workers may go without progress
+ * @param maxAttempts      how many times Spark may launch the training stage (relaunches resume
+ *                         from the last checkpoint)
+ */
+public record DistributedConfig(String master, Integer workers, String sync, Integer checkpointEvery,
+                                String checkpointDir, Integer timeoutSeconds, Integer maxAttempts) {
+    public DistributedConfig {
+        master = master == null ? "local[*]" : master;
+        workers = workers == null ? 0 : workers;
+        sync = sync == null ? "ring" : sync.toLowerCase(Locale.ROOT);
+        checkpointEvery = checkpointEvery == null ? 0 : checkpointEvery;
+        timeoutSeconds = timeoutSeconds == null ? 30 : timeoutSeconds;
+        maxAttempts = maxAttempts == null ? 4 : maxAttempts;
+        if (workers < 0) {
+            throw new IllegalArgumentException("workers must be >= 0, got " + workers);
+        }
+        if (!sync.equals("ring") && !sync.equals("spark")) {
+            throw new IllegalArgumentException("sync must be ring or spark, got '" + sync + "'");
+        }
+        if (checkpointEvery < 0) {
+            throw new IllegalArgumentException("checkpoint_every must be >= 0, got " + checkpointEvery);
+        }
+        if (timeoutSeconds < 1) {
+            throw new IllegalArgumentException("timeout_seconds must be >= 1, got " + timeoutSeconds);
+        }
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("max_attempts must be >= 1, got " + maxAttempts);
+        }
+    }
+
+    static DistributedConfig defaults() {
+        return new DistributedConfig(null, null, null, null, null, null, null);
+    }
+
+    public boolean onSpark() {
+        return !master.equalsIgnoreCase("none");
+    }
+
+    /** Workers whose batches a single-process run replays. */
+    public int replayWorkers() {
+        return Math.max(1, workers);
+    }
+
+    public DistributedConfig with(String newMaster, Integer newWorkers, String newSync) {
+        return new DistributedConfig(newMaster != null ? newMaster : master, newWorkers != null ? newWorkers : workers,
+                newSync != null ? newSync : sync, checkpointEvery, checkpointDir, timeoutSeconds, maxAttempts);
+    }
+}

@@ -1,0 +1,92 @@
+package io.sparkconv.driver.distributed;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The driver's end of rank 0's progress line: prints a line per report (a bar on a terminal is
+ * left to the next step) and keeps every event for the run's metrics. Each stage attempt connects
+ * anew, so a relaunched stage keeps reporting.
+ */
+final class ProgressServer implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final ServerSocket server;
+    private final PrintStream out;
+    private final List<JsonNode> events = Collections.synchronizedList(new ArrayList<>());
+    private final Thread acceptor;
+
+    ProgressServer(String host, PrintStream out) throws IOException {
+        this.server = new ServerSocket(0, 8, InetAddress.getByName(host));
+        this.out = out;
+        this.acceptor = new Thread(this::acceptLoop, "sparkconv-progress");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    int port() {
+        return server.getLocalPort();
+    }
+
+    List<JsonNode> events() {
+        synchronized (events) {
+            return new ArrayList<>(events);
+        }
+    }
+
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            try {
+                Socket s = server.accept();
+                Thread reader = new Thread(() -> read(s), "sparkconv-progress-reader");
+                reader.setDaemon(true);
+                reader.start();
+            } catch (IOException e) {
+                return; // closed
+            }
+        }
+    }
+
+    private void read(Socket s) {
+        try (s; BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                JsonNode e = JSON.readTree(line);
+                events.add(e);
+                print(e);
+            }
+        } catch (IOException e) {
+            // the worker's stage ended or failed; a relaunch connects again
+        }
+    }
+
+    private void print(JsonNode e) {
+        switch (e.path("type").asText()) {
+            case "start" -> out.printf("workers started (stage attempt %d)%s%n", e.path("attempt").asInt(),
+                    e.path("resumed").asBoolean() ? String.format(", resuming at epoch %d step %d",
+                            e.path("epoch").asInt() + 1, e.path("step").asInt()) : "");
+            case "step" -> out.printf("  epoch %d step %d/%d loss %.4f %.0f img/s%n", e.path("epoch").asInt() + 1,
+                    e.path("step").asInt(), e.path("steps").asInt(), e.path("loss").asDouble(),
+                    e.path("images_per_second").asDouble());
+            case "epoch" -> out.printf("epoch %d: train loss %.4f, validation accuracy %.4f (loss %.4f), %.1f s%n",
+                    e.path("epoch").asInt() + 1, e.path("train_loss").asDouble(), e.path("val_accuracy").asDouble(),
+                    e.path("val_loss").asDouble(), e.path("seconds").asDouble());
+            default -> { }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+    }
+}

@@ -1,0 +1,209 @@
+package io.sparkconv.driver.distributed;
+
+import io.sparkconv.driver.checkpoint.Checkpoint;
+import io.sparkconv.driver.config.DistributedConfig;
+import io.sparkconv.driver.config.TrainConfig;
+import io.sparkconv.driver.config.TrainingConfig;
+import io.sparkconv.driver.data.TrainingData;
+import io.sparkconv.driver.local.Evaluation;
+import io.sparkconv.driver.report.RunSummary;
+import io.sparkconv.kernels.net.Backends;
+import io.sparkconv.kernels.net.Net;
+import io.sparkconv.kernels.parallel.ThreadTeam;
+import io.sparkconv.kernels.spec.NetPlan;
+import io.sparkconv.kernels.train.BatchPlan;
+import io.sparkconv.prep.normalize.PixelNormalizer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.SparkConf;
+import org.apache.spark.SparkException;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Training as a Spark application: the driver resolves the config and the data, places K long-lived
+ * workers in a barrier stage ({@code sync: ring}) or runs one job per step ({@code sync: spark}),
+ * follows rank 0's progress, then scores the test set once with the final parameters.
+ */
+public final class SparkTrainer {
+    private final TrainConfig config;
+    private final PrintStream progress;
+
+    public SparkTrainer(TrainConfig config, PrintStream progress) {
+        this.config = config;
+        this.progress = progress;
+    }
+
+    /** The Spark settings a training run needs; a master given by spark-submit wins over ours. */
+    public static SparkConf sparkConf(DistributedConfig d) {
+        SparkConf conf = new SparkConf();
+        if (!conf.contains("spark.master")) {
+            conf.setMaster(d.master());
+        }
+        conf.setIfMissing("spark.app.name", "sparkconv-train");
+        conf.set("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
+        conf.set("spark.kryo.registrator", KryoRegistration.class.getName());
+        conf.set("spark.stage.maxConsecutiveAttempts", Integer.toString(d.maxAttempts()));
+        conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+        // The Java backend's GEMM runs on the incubator Vector API; without it executors fall back to scalar code.
+        conf.setIfMissing("spark.executor.extraJavaOptions", "--add-modules=jdk.incubator.vector");
+        // A barrier stage that cannot get K slots fails after this many 5 s checks, not Spark's 40 x 15 s.
+        conf.setIfMissing("spark.scheduler.barrier.maxConcurrentTasksCheck.interval", "5s");
+        conf.setIfMissing("spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures", "6");
+        return conf;
+    }
+
+    /** Cores of a local[N] master, or 0 for a cluster master. */
+    static int localCores(String master) {
+        if (master.equals("local")) {
+            return 1;
+        }
+        if (master.startsWith("local[")) {
+            String n = master.substring(6, master.indexOf(master.contains(",") ? ',' : ']'));
+            return n.equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(n.trim());
+        }
+        return 0;
+    }
+
+    public RunSummary run(Path outDir) throws IOException {
+        long wallStart = System.nanoTime();
+        TrainingConfig t = config.training();
+        DistributedConfig d = config.distributed();
+        NetPlan plan = NetPlan.of(config.netSpec());
+        TrainingData data = TrainingData.load(config.data(), plan.input(), plan.spec().name());
+        PixelNormalizer normalizer = PixelNormalizer.fitOn(data.train());
+        progress.print(plan);
+        progress.printf("data: %,d train, %,d validation, %,d test images from %s%n",
+                data.train().size(), data.validation().size(), data.test().size(), config.data().path());
+
+        SparkConf conf = sparkConf(d);
+        String master = conf.get("spark.master");
+        int local = localCores(master);
+        int workers = d.workers() > 0 ? d.workers() : local > 0 ? 1 : conf.getInt("spark.executor.instances", 2);
+        int threads = config.runtime().threads() > 0 ? config.runtime().threads()
+                : local > 0 ? Math.max(1, local / workers) : conf.getInt("spark.executor.cores", 1);
+        conf.set("spark.task.cpus", Integer.toString(threads));
+        conf.set("spark.executorEnv.OMP_NUM_THREADS", Integer.toString(threads));
+        // Validate the plan before any Spark work starts.
+        new BatchPlan(t.seed(), data.train().size(), t.batchSize(), workers);
+
+        String checkpointDir = d.checkpointDir() != null ? d.checkpointDir()
+                : outDir.resolve("checkpoints").toAbsolutePath().toUri().toString();
+        SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        // A session that already existed (an application embedding us, a test JVM) keeps its own
+        // settings: plan with the slots it really has.
+        int taskCpus = sc.getConf().getInt("spark.task.cpus", 1);
+        if (config.runtime().threads() == 0) {
+            threads = taskCpus;
+        }
+        int localSlots = local > 0 ? localCores(sc.master()) / taskCpus : Integer.MAX_VALUE;
+        if (localSlots < workers) {
+            throw new IllegalArgumentException(workers + " workers need " + workers + " task slots, but master "
+                    + sc.master() + " with spark.task.cpus=" + taskCpus + " has " + localSlots);
+        }
+        String host = sc.getConf().get("spark.driver.host", "127.0.0.1");
+        progress.printf("spark master %s: %d workers x %d threads, sync %s, batch %d, %d epochs, seed %d%n",
+                master, workers, threads, d.sync(), t.batchSize(), t.epochs(), t.seed());
+        try (ProgressServer server = new ProgressServer(host, progress)) {
+            waitForExecutors(sc, local > 0 ? 1 : workers);
+            WorkerSpec first = new WorkerSpec(config.toJson(), workers, threads, normalizer.channelMean(),
+                    host, server.port(), System.nanoTime() & 0xffffffffL, checkpointDir,
+                    d.checkpointEvery(), d.timeoutSeconds() * 1000L, 0);
+            WorkerSpec spec = first;
+            sc.setJobGroup("sparkconv-train", "training " + plan.spec().name() + " on " + workers + " workers", true);
+            long trainStart = System.nanoTime();
+            List<WorkerResult> results = null;
+            while (results == null) {
+                try {
+                    results = d.sync().equals("ring")
+                            ? BarrierTraining.run(sc, spec)
+                            : SparkStepTraining.run(sc, spec, progress);
+                } catch (Exception e) {
+                    // Scala code throws the checked SparkException without declaring it.
+                    if (!(e instanceof SparkException) || spec.attempt() + 1 >= d.maxAttempts()) {
+                        throw e;
+                    }
+                    progress.printf("training job failed (attempt %d of %d): %s%nrelaunching from the last checkpoint%n",
+                            spec.attempt() + 1, d.maxAttempts(), firstLine(e));
+                    spec = spec.nextAttempt();
+                    waitForExecutors(sc, local > 0 ? 1 : workers);
+                }
+            }
+            double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
+            WorkerResult lead = results.stream().filter(r -> r.rank() == 0).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no result from rank 0"));
+            int restarts = results.stream().mapToInt(WorkerResult::stageAttempt).max().orElse(0);
+            Checkpoint last = Checkpoint.latest(checkpointDir)
+                    .orElseThrow(() -> new IllegalStateException("training ended without a checkpoint in " + checkpointDir));
+            restarts = Math.max(restarts, last.header().restarts());
+            if (!Arrays.equals(last.params(), lead.params())) {
+                throw new IllegalStateException("the last checkpoint does not hold rank 0's final parameters");
+            }
+            new Checkpoint(last.header(), last.params(), last.velocity())
+                    .write(outDir.resolve("model").toAbsolutePath().toUri().toString());
+
+            try (ThreadTeam team = ThreadTeam.allCores();
+                 Net net = Backends.select(config.runtime().backend(), config.runtime().precision()).compile(plan, t.evalBatchSize(), team)) {
+                System.arraycopy(lead.params(), 0, net.parameters(), 0, lead.params().length);
+                net.parametersChanged();
+                // The test split is scored once, here, after every training decision is made.
+                Evaluation test = Evaluation.of(net, data.test(), normalizer, t.evalBatchSize());
+                long images = lead.steps() * (long) t.batchSize();
+                RunSummary summary = new RunSummary(plan.spec().name(), net.backend(), threads, t.epochs(), t.seed(),
+                        data.train().size(), data.validation().size(), data.test().size(),
+                        last.header().trainLoss(), last.header().valAccuracy(), last.header().valLoss(),
+                        test.accuracy(), test.loss(), images / trainSeconds, trainSeconds,
+                        (System.nanoTime() - wallStart) / 1e9, normalizer.channelMean(),
+                        new RunSummary.Distributed(master, workers, d.sync(), restarts,
+                                lead.allReduceMillisPerStep(), lead.computeMillisPerStep(), checkpointDir),
+                        config);
+                Path written = summary.write(outDir);
+                writeMetrics(server, outDir.resolve("metrics.jsonl"));
+                progress.printf("test accuracy %.4f (loss %.4f) on %,d images; %.0f training img/s; "
+                                + "all-reduce %.2f ms/step; %d restarts; summary in %s%n",
+                        test.accuracy(), test.loss(), data.test().size(), summary.imagesPerSecond(),
+                        lead.allReduceMillisPerStep(), restarts, written);
+                return summary;
+            }
+        }
+    }
+
+    /** Every progress event rank 0 sent (steps, epochs, checkpoints, restarts), one JSON object a line. */
+    private static void writeMetrics(ProgressServer server, Path file) throws IOException {
+        StringBuilder lines = new StringBuilder();
+        for (var e : server.events()) {
+            lines.append(e.toString()).append('\n');
+        }
+        java.nio.file.Files.writeString(file, lines);
+    }
+
+    private static String firstLine(Throwable e) {
+        String m = String.valueOf(e.getMessage());
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    /**
+     * A barrier stage submitted before its executors have registered fails its slot check and starts
+     * about 15 s late, so wait for them first (bounded: a cluster that never delivers fails clearly).
+     */
+    public static void waitForExecutors(JavaSparkContext sc, int needed) {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (sc.sc().statusTracker().getExecutorInfos().length - (sc.isLocal() ? 0 : 1) < needed) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("only " + (sc.sc().statusTracker().getExecutorInfos().length - 1)
+                        + " executors registered after 120 s; training needs " + needed);
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for executors", e);
+            }
+        }
+    }
+}

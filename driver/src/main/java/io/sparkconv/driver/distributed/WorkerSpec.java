@@ -1,0 +1,24 @@
+package io.sparkconv.driver.distributed;
+
+import java.io.Serializable;
+
+/**
+ * Everything a training worker needs, shipped once with the barrier stage.
+ *
+ * @param configJson     the resolved config ({@link io.sparkconv.driver.config.TrainConfig#toJson})
+ * @param workers        K
+ * @param threads        kernel threads per worker (the executor's task cores)
+ * @param channelMean    per-channel mean of the training split, computed once by the driver
+ * @param progressHost   where the driver listens for rank 0's progress lines
+ * @param runId          distinguishes this run's ring connections from any other's
+ * @param checkpointDir  any Hadoop path
+ * @param attempt        how many times the driver has launched the training job before this one
+ */
+public record WorkerSpec(String configJson, int workers, int threads, float[] channelMean,
+                         String progressHost, int progressPort, long runId, String checkpointDir,
+                         int checkpointEvery, long timeoutMillis, int attempt) implements Serializable {
+    public WorkerSpec nextAttempt() {
+        return new WorkerSpec(configJson, workers, threads, channelMean, progressHost, progressPort, runId,
+                checkpointDir, checkpointEvery, timeoutMillis, attempt + 1);
+    }
+}

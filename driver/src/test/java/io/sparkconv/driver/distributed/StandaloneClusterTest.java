@@ -1,0 +1,161 @@
+package io.sparkconv.driver.distributed;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparkconv.driver.checkpoint.Checkpoint;
+import io.sparkconv.driver.cli.Main;
+import io.sparkconv.testing.FashionSlice;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real standalone cluster: a master and two workers in their own JVMs on 127.0.0.1, started by
+ * submit-scripts/local-cluster from this test JVM's classpath; the training driver is a separate
+ * JVM too, as spark-submit would start it.
+ */
+class StandaloneClusterTest {
+    static final Path TOP = Path.of("..").toAbsolutePath().normalize();
+    static final Path LENET = TOP.resolve("conf/nets/lenet.yaml");
+    @TempDir
+    static Path root;
+    static Path clusterDir;
+    static String master;
+    static Path data;
+
+    static int run(List<String> command, Path log, long timeoutSeconds) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("SPARKCONV_CLUSTER_DIR", clusterDir.toString());
+        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        Process p = pb.start();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            throw new AssertionError(command.get(0) + " did not finish in " + timeoutSeconds + " s; log: " + Files.readString(log));
+        }
+        return p.exitValue();
+    }
+
+    static List<String> classpath(boolean jars) {
+        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(e -> e.endsWith(".jar") == jars).collect(Collectors.toList());
+    }
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        data = FashionSlice.write(root.resolve("data"), 1120, 300);
+        clusterDir = root.resolve("cluster");
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        int code = run(List.of("bash", TOP.resolve("submit-scripts/local-cluster").toString(), "start",
+                "--workers", "2", "--cores", "1", "--memory", "1g", "--port", Integer.toString(port), "--ttl", "1200",
+                "--classpath", String.join(File.pathSeparator, classpath(true))), root.resolve("start.log"), 120);
+        assertEquals(0, code, Files.readString(root.resolve("start.log")));
+        master = "spark://127.0.0.1:" + port;
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (clusterDir != null) {
+            run(List.of("bash", TOP.resolve("submit-scripts/local-cluster").toString(), "stop"), root.resolve("stop.log"), 60);
+        }
+    }
+
+    /** Runs `train` in its own driver JVM against the cluster. */
+    static void trainOnCluster(Path conf, Path out, String... extra) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "@" + TOP.resolve("conf/jvm.options"),
+                "-Dlog4j2.configurationFile=" + TOP.resolve("conf/log4j2.properties"),
+                // Classes that are directories here (not jars in the workers' SPARK_HOME) reach executors this way.
+                "-Dspark.executor.extraClassPath=" + String.join(File.pathSeparator, classpath(false)),
+                "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "train", "--conf", conf.toString(), "--out", out.toString(),
+                "--master", master, "--workers", "2"));
+        cmd.addAll(List.of(extra));
+        Path log = out.resolveSibling(out.getFileName() + ".log");
+        int code = run(cmd, log, 600);
+        assertEquals(0, code, Files.readString(log));
+    }
+
+    static Path config(Path dir, int epochs, String distributed) throws IOException {
+        Path conf = dir.resolve("train.yaml");
+        Files.writeString(conf, "net: " + LENET + "\n"
+                + "data: {format: idx, path: " + data + ", validation_fraction: 0.1}\n"
+                + "training: {epochs: " + epochs + ", batch_size: 49, eval_batch_size: 100, seed: 5,"
+                + " sgd: {lr: 0.02, momentum: 0.9, l2: 5.0e-4}}\n"
+                + "runtime: {threads: 1}\n"
+                + (distributed.isEmpty() ? "" : "distributed: " + distributed + "\n"));
+        return conf;
+    }
+
+    @Test
+    void twoWorkerJvmsEqualOneProcessOverTheSameBatches(@TempDir Path dir) throws Exception {
+        Path conf = config(dir, 1, "");
+        trainOnCluster(conf, dir.resolve("cluster"));
+        assertEquals(0, Main.run("train", "--conf", conf.toString(), "--out", dir.resolve("local").toString(),
+                "--master", "none", "--workers", "2"));
+        Checkpoint cluster = Checkpoint.latest(dir.resolve("cluster/model").toUri().toString()).orElseThrow();
+        Checkpoint local = Checkpoint.latest(dir.resolve("local/model").toUri().toString()).orElseThrow();
+        assertEquals(20, cluster.header().globalStep());
+        // Same bar and reason as DistributedEqualsLocalTest: float summation order only.
+        double difference = DistributedEqualsLocalTest.relativeDifference(local.params(), cluster.params());
+        assertTrue(difference < 1e-4, "relative difference " + difference);
+        JsonNode summary = new ObjectMapper().readTree(dir.resolve("cluster/summary.json").toFile());
+        assertEquals(2, summary.get("distributed").get("workers").asInt());
+        assertEquals(master, summary.get("distributed").get("master").asText());
+    }
+
+    @Test
+    void killingAnExecutorMidRunResumesFromTheLastCheckpoint(@TempDir Path dir) throws Exception {
+        // 3 epochs of 20 steps, a checkpoint every 5 steps; one executor JVM is killed mid-run.
+        Path conf = config(dir, 3, "{checkpoint_every: 5, timeout_seconds: 10}");
+        Path out = dir.resolve("cluster");
+        Thread killer = new Thread(() -> killOneExecutorAfterACheckpoint(out.resolve("checkpoints")));
+        killer.setDaemon(true);
+        killer.start();
+        trainOnCluster(conf, out);
+        killer.join(1_000);
+        JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        assertTrue(summary.get("distributed").get("restarts").asInt() >= 1, summary.get("distributed").toString());
+        assertEquals(3, summary.get("train_loss").size());
+        assertEquals(60, Checkpoint.latest(out.resolve("model").toUri().toString()).orElseThrow().header().globalStep());
+        assertTrue(summary.get("test_accuracy").asDouble() > 0.5, summary.get("test_accuracy").toString());
+    }
+
+    private static void killOneExecutorAfterACheckpoint(Path checkpoints) {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            try (var files = Files.exists(checkpoints) ? Files.list(checkpoints) : java.util.stream.Stream.<Path>empty()) {
+                boolean some = files.anyMatch(p -> p.getFileName().toString().startsWith("checkpoint-"));
+                if (some) {
+                    ProcessHandle.allProcesses()
+                            .filter(p -> p.info().commandLine().map(c -> c.contains("CoarseGrainedExecutorBackend")
+                                    && c.contains(clusterDir.toString())).orElse(false))
+                            .findFirst()
+                            .ifPresent(ProcessHandle::destroyForcibly);
+                    return;
+                }
+                Thread.sleep(100);
+            } catch (IOException | InterruptedException e) {
+                return;
+            }
+        }
+    }
+}

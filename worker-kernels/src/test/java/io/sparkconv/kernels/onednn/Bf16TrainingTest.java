@@ -68,14 +68,15 @@ class Bf16TrainingTest {
             ParameterInit.initialize(plan, net.parameters(), 1);
             net.parametersChanged();
             TrainingStep step = new TrainingStep(net, new Sgd(plan, new SgdSettings(0.01, 0.9, 5e-4, false)), team);
-            BatchPlan batches = new BatchPlan(1, trainN, batchSize);
+            BatchPlan batches = new BatchPlan(1, trainN, batchSize, 1);
             Batch batch = new Batch(batchSize, size);
             for (int epoch = 0; epoch < 2; epoch++) {
-                int[] order = batches.epochOrder(epoch);
+                int[][] orders = batches.shardOrders(epoch);
                 for (int s = 0; s < batches.stepsPerEpoch(); s++) {
-                    int n = batches.batchLength(s);
+                    int[] positions = batches.globalBatch(orders, s);
+                    int n = positions.length;
                     for (int i = 0; i < n; i++) {
-                        int k = order[batches.batchStart(s) + i];
+                        int k = positions[i];
                         System.arraycopy(trainX, k * size, batch.images, i * size, size);
                         batch.labels[i] = trainY[k];
                         batch.sampleIds[i] = k;

@@ -28,6 +28,7 @@ public final class KryoRegistration implements KryoRegistrator {
                 out.writeDouble(r.allReduceMillisPerStep());
                 out.writeDouble(r.computeMillisPerStep());
                 out.writeLong(r.steps());
+                out.writeDouble(r.trainSeconds());
             }
 
             @Override
@@ -35,7 +36,8 @@ public final class KryoRegistration implements KryoRegistrator {
                 int rank = in.readInt();
                 int attempt = in.readInt();
                 float[] params = in.readBoolean() ? in.readFloats(in.readInt()) : null;
-                return new WorkerResult(rank, attempt, params, in.readDouble(), in.readDouble(), in.readLong());
+                return new WorkerResult(rank, attempt, params, in.readDouble(), in.readDouble(), in.readLong(),
+                        in.readDouble());
             }
         });
     }

@@ -57,6 +57,7 @@ final class SparkStepTraining {
         int steps = batches.stepsPerEpoch();
         long exchangeNanos = 0;
         long stepsRun = 0;
+        long loopNanos = 0;
         try (ThreadTeam team = new ThreadTeam(1)) {
             for (int epoch = startEpoch; epoch < t.epochs(); epoch++) {
                 double lossSum = 0;
@@ -84,6 +85,7 @@ final class SparkStepTraining {
                         lastReport = now;
                     }
                 }
+                loopNanos += System.nanoTime() - epochStart;
                 Broadcast<float[]> current = sc.broadcast(params);
                 float[] val = slots.map(rank -> StepWorkers.get(spec, rank).validate(current.value()))
                         .treeAggregate(new float[3], SparkStepTraining::add, SparkStepTraining::add);
@@ -101,7 +103,8 @@ final class SparkStepTraining {
             }
         }
         StepWorkers.release(spec);
-        return List.of(new WorkerResult(0, 0, params, exchangeNanos / 1e6 / Math.max(1, stepsRun), 0, stepsRun));
+        return List.of(new WorkerResult(0, 0, params, exchangeNanos / 1e6 / Math.max(1, stepsRun), 0, stepsRun,
+                loopNanos / 1e9));
     }
 
     /** Element-wise sum, in place into the first argument (treeAggregate's seqOp and combOp). */

@@ -152,11 +152,14 @@ public final class SparkTrainer {
                 net.parametersChanged();
                 // The test split is scored once, here, after every training decision is made.
                 Evaluation test = Evaluation.of(net, data.test(), normalizer, t.evalBatchSize());
+                // Throughput over the step loops, as the local trainer measures it; a relaunch's lost
+                // attempt and the job's start-up count in wall_seconds only.
                 long images = lead.steps() * (long) t.batchSize();
+                double loopSeconds = lead.trainSeconds() > 0 ? lead.trainSeconds() : trainSeconds;
                 RunSummary summary = new RunSummary(plan.spec().name(), net.backend(), threads, t.epochs(), t.seed(),
                         data.train().size(), data.validation().size(), data.test().size(),
                         last.header().trainLoss(), last.header().valAccuracy(), last.header().valLoss(),
-                        test.accuracy(), test.loss(), images / trainSeconds, trainSeconds,
+                        test.accuracy(), test.loss(), images / loopSeconds, loopSeconds,
                         (System.nanoTime() - wallStart) / 1e9, normalizer.channelMean(),
                         new RunSummary.Distributed(master, workers, d.sync(), restarts,
                                 lead.allReduceMillisPerStep(), lead.computeMillisPerStep(), checkpointDir),

@@ -84,6 +84,7 @@ public final class TrainingWorker {
             long ringNanos = 0;
             long computeNanos = 0;
             long stepsRun = 0;
+            long loopNanos = 0;
             int steps = batches.stepsPerEpoch();
             for (int epoch = startEpoch; epoch < t.epochs(); epoch++) {
                 int[] order = batches.shardOrder(epoch, rank);
@@ -121,6 +122,7 @@ public final class TrainingWorker {
                                 trainLoss, valAccuracy, valLoss, restarts, config, progress);
                     }
                 }
+                loopNanos += System.nanoTime() - epochStart;
                 Evaluation val = Evaluation.of(net, shard.validation, normalizer, t.evalBatchSize());
                 scalar[0] = (float) (val.accuracy() * val.images());
                 scalar[1] = (float) (val.loss() * val.images());
@@ -142,7 +144,7 @@ public final class TrainingWorker {
             }
             double perStep = Math.max(1, stepsRun);
             return new WorkerResult(rank, stageAttempt, rank == 0 ? net.parameters().clone() : null,
-                    ringNanos / 1e6 / perStep, computeNanos / 1e6 / perStep, stepsRun);
+                    ringNanos / 1e6 / perStep, computeNanos / 1e6 / perStep, stepsRun, loopNanos / 1e9);
         }
     }
 

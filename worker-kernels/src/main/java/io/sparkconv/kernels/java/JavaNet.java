@@ -1,7 +1,7 @@
 package io.sparkconv.kernels.java;
 
 import io.sparkconv.kernels.net.Batch;
-import io.sparkconv.kernels.net.Net;
+import io.sparkconv.kernels.net.FlatVectorNet;
 import io.sparkconv.kernels.parallel.ThreadTeam;
 import io.sparkconv.kernels.spec.LayerSpec;
 import io.sparkconv.kernels.spec.NetPlan;
@@ -14,11 +14,7 @@ import java.util.List;
  * A net on the Java backend: the layers in order, one activation buffer per layer output (kept
  * for backward), and two gradient buffers that backward ping-pongs between.
  */
-final class JavaNet implements Net {
-    private final NetPlan plan;
-    private final int maxBatch;
-    private final float[] params;
-    private final float[] grads;
+final class JavaNet extends FlatVectorNet {
     private final List<JavaLayer> layers = new ArrayList<>();
     private final float[][] activations; // activations[i] is layer i's output
     private final float[] gradA;
@@ -26,13 +22,7 @@ final class JavaNet implements Net {
     private final Pass pass;
 
     JavaNet(NetPlan plan, int maxBatch, ThreadTeam team) {
-        if (maxBatch < 1) {
-            throw new IllegalArgumentException("maxBatch must be >= 1, got " + maxBatch);
-        }
-        this.plan = plan;
-        this.maxBatch = maxBatch;
-        this.params = new float[plan.paramCount()];
-        this.grads = new float[plan.paramCount()];
+        super(plan, maxBatch);
         this.pass = new Pass(team);
         for (PlannedLayer l : plan.layers()) {
             layers.add(createLayer(l, params, grads, team.threads()));
@@ -69,28 +59,8 @@ final class JavaNet implements Net {
     }
 
     @Override
-    public NetPlan plan() {
-        return plan;
-    }
-
-    @Override
     public String backend() {
         return JavaBackend.NAME;
-    }
-
-    @Override
-    public int maxBatch() {
-        return maxBatch;
-    }
-
-    @Override
-    public float[] parameters() {
-        return params;
-    }
-
-    @Override
-    public float[] gradients() {
-        return grads;
     }
 
     @Override
@@ -130,15 +100,6 @@ final class JavaNet implements Net {
         for (int i = 0; i < layers.size(); i++) {
             layers.get(i).forward(x, activations[i], n, pass);
             x = activations[i];
-        }
-    }
-
-    private void checkBatch(int n, int imageSize) {
-        if (n < 1 || n > maxBatch) {
-            throw new IllegalArgumentException("batch of " + n + " images; this net was compiled for 1.." + maxBatch);
-        }
-        if (imageSize != plan.input().size()) {
-            throw new IllegalArgumentException("images of " + imageSize + " floats; the net expects " + plan.input());
         }
     }
 

@@ -1,7 +1,7 @@
 package io.sparkconv.kernels.onednn;
 
 import io.sparkconv.kernels.net.Batch;
-import io.sparkconv.kernels.net.Net;
+import io.sparkconv.kernels.net.FlatVectorNet;
 import io.sparkconv.kernels.parallel.ThreadTeam;
 import io.sparkconv.kernels.spec.NetPlan;
 import io.sparkconv.kernels.spec.PlannedLayer;
@@ -26,22 +26,18 @@ import org.slf4j.LoggerFactory;
  * its own). Padding a short batch up to maxBatch would cost a full batch's time and need masking
  * in the loss; a second graph costs memory only.
  */
-final class OneDnnNet implements Net {
+final class OneDnnNet extends FlatVectorNet {
     private static final Logger LOG = LoggerFactory.getLogger(OneDnnNet.class);
     private static volatile boolean warnedThreads;
     /** How convolutions lay out activations; see {@link Graph#act} and {@link #chooseLayout}. */
     enum Layout { ANY, NHWC }
 
     final Layout layout;
-    private final NetPlan plan;
-    private final int maxBatch;
     final ThreadTeam team;
     final Precision precision;
     final engine eng;
     final stream strm;
     final PassState pass = new PassState();
-    private final float[] params;
-    private final float[] grads;
     private final Params[] layerParams;
     private final Map<Integer, Graph> graphs = new HashMap<>();
     private long version;
@@ -119,18 +115,12 @@ final class OneDnnNet implements Net {
     }
 
     OneDnnNet(NetPlan plan, int maxBatch, ThreadTeam team, Precision precision) {
-        if (maxBatch < 1) {
-            throw new IllegalArgumentException("maxBatch must be >= 1, got " + maxBatch);
-        }
-        this.plan = plan;
-        this.maxBatch = maxBatch;
+        super(plan, maxBatch);
         this.team = team;
         this.precision = precision;
         this.eng = OneDnn.engine();
         this.strm = new stream(eng);
         this.layout = chooseLayout(plan, System.getProperty("sparkconv.onednn.layout", "auto"));
-        this.params = new float[plan.paramCount()];
-        this.grads = new float[plan.paramCount()];
         this.layerParams = new Params[plan.layers().size()];
         for (PlannedLayer l : plan.layers()) {
             if (l.paramCount() > 0) {
@@ -201,11 +191,6 @@ final class OneDnnNet implements Net {
     }
 
     @Override
-    public NetPlan plan() {
-        return plan;
-    }
-
-    @Override
     public String backend() {
         return OneDnnBackend.NAME;
     }
@@ -213,21 +198,6 @@ final class OneDnnNet implements Net {
     /** fp32 or bf16. */
     public Precision precision() {
         return precision;
-    }
-
-    @Override
-    public int maxBatch() {
-        return maxBatch;
-    }
-
-    @Override
-    public float[] parameters() {
-        return params;
-    }
-
-    @Override
-    public float[] gradients() {
-        return grads;
     }
 
     @Override
@@ -277,15 +247,6 @@ final class OneDnnNet implements Net {
         }
         g.input.put(images, 0, n * plan.input().size());
         return g;
-    }
-
-    private void checkBatch(int n, int imageSize) {
-        if (n < 1 || n > maxBatch) {
-            throw new IllegalArgumentException("batch of " + n + " images; this net was compiled for 1.." + maxBatch);
-        }
-        if (imageSize != plan.input().size()) {
-            throw new IllegalArgumentException("images of " + imageSize + " floats; the net expects " + plan.input());
-        }
     }
 
     @Override

@@ -106,20 +106,7 @@ final class DenseOp extends Op {
                 ? new inner_product_backward_weights.primitive_desc(g.eng, anySrc, anyDw, bias, anyDst, fwd, none, false)
                 : new inner_product_backward_weights.primitive_desc(g.eng, anySrc, anyDw, anyDst, fwd, none, false),
                 layer.label() + " backward-weights"));
-        Tensor bwSrc = g.as(src, bw.src_desc(), g.backwardSteps);
-        Tensor bwDz = g.as(dz, bw.diff_dst_desc(), g.backwardSteps);
-        memory.desc dwDesc = g.keep(bw.diff_weights_desc());
-        memory dw = g.alloc(dwDesc);
-        memory db = bias == null ? null : g.alloc(bias);
-        if (db != null) {
-            g.exec(g.backwardSteps, layer.name() + " inner_product_backward_weights" + " " + OneDnn.impl(bw), new inner_product_backward_weights(bw),
-                    new int[] {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS, DNNL_ARG_DIFF_BIAS},
-                    bwSrc.mem(), bwDz.mem(), dw, db);
-        } else {
-            g.exec(g.backwardSteps, layer.name() + " inner_product_backward_weights" + " " + OneDnn.impl(bw), new inner_product_backward_weights(bw),
-                    new int[] {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS}, bwSrc.mem(), bwDz.mem(), dw);
-        }
-        g.gradientsOut(layer, dw, dwDesc, db);
+        g.backwardWeights(layer, "inner_product_backward_weights", bw, new inner_product_backward_weights(bw), src, dz, bias);
         if (!needDx) {
             return null;
         }

@@ -1,5 +1,10 @@
 package io.sparkconv.kernels.onednn;
 
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_BIAS;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_WEIGHTS;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
+
 import io.sparkconv.kernels.spec.LayerSpec;
 import io.sparkconv.kernels.spec.PlannedLayer;
 import io.sparkconv.kernels.spec.Shape;
@@ -9,6 +14,7 @@ import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.primitive;
+import org.bytedeco.dnnl.primitive_desc;
 import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.stream;
 import org.bytedeco.javacpp.FloatPointer;
@@ -223,6 +229,29 @@ final class Graph implements AutoCloseable {
      * After backward: the weight gradient (any layout, fp32) and the bias gradient into the flat
      * gradient vector at the layer's offsets, overwriting.
      */
+    /**
+     * The weight-gradient pass conv and dense layers share: bring src and the output gradient into
+     * the primitive's layouts, run it (with the bias gradient when there is a bias), and copy the
+     * gradients out to the flat vector.
+     */
+    void backwardWeights(PlannedLayer l, String kind, primitive_desc bw, primitive p, Tensor src, Tensor dz,
+                         memory.desc bias) {
+        Tensor bwSrc = as(src, bw.src_desc(), backwardSteps);
+        Tensor bwDz = as(dz, bw.diff_dst_desc(), backwardSteps);
+        memory.desc dwDesc = keep(bw.diff_weights_desc());
+        memory dw = alloc(dwDesc);
+        memory db = bias == null ? null : alloc(bias);
+        String label = l.name() + " " + kind + " " + OneDnn.impl(bw);
+        if (db != null) {
+            exec(backwardSteps, label, p, new int[] {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS, DNNL_ARG_DIFF_BIAS},
+                    bwSrc.mem(), bwDz.mem(), dw, db);
+        } else {
+            exec(backwardSteps, label, p, new int[] {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS},
+                    bwSrc.mem(), bwDz.mem(), dw);
+        }
+        gradientsOut(l, dw, dwDesc, db);
+    }
+
     void gradientsOut(PlannedLayer l, memory diffWeights, memory.desc diffWeightsDesc, memory diffBias) {
         OneDnnNet.Params p = net.params(l.index());
         Tensor user = as(new Tensor(diffWeights, diffWeightsDesc), p.userWeightsDesc(), gradientSteps);

@@ -2,6 +2,7 @@ package io.sparkconv.driver.config;
 
 import io.sparkconv.kernels.optim.LearningRateSchedule;
 import io.sparkconv.kernels.optim.SgdSettings;
+import io.sparkconv.kernels.train.HopelessRun;
 
 /**
  * How to train.
@@ -12,9 +13,12 @@ import io.sparkconv.kernels.optim.SgdSettings;
  * @param seed           the one seed every random choice is keyed from (init, shuffling, dropout)
  * @param sgd            learning rate, momentum, L2
  * @param schedule       learning-rate schedule: constant, step or cosine
+ * @param stopHopelessAfter 0 = always train every epoch; N = stop a run whose training loss is no
+ *                       longer finite, or whose validation accuracy after epoch N is no better than
+ *                       1.5x chance ({@link HopelessRun}); searches use it to free slots early
  */
 public record TrainingConfig(Integer epochs, Integer batchSize, Integer evalBatchSize, Long seed,
-                             SgdSettings sgd, LearningRateSchedule schedule) {
+                             SgdSettings sgd, LearningRateSchedule schedule, Integer stopHopelessAfter) {
     public TrainingConfig {
         epochs = epochs == null ? 10 : epochs;
         batchSize = batchSize == null ? 100 : batchSize;
@@ -22,6 +26,10 @@ public record TrainingConfig(Integer epochs, Integer batchSize, Integer evalBatc
         seed = seed == null ? 42L : seed;
         sgd = sgd == null ? SgdSettings.defaults() : sgd;
         schedule = schedule == null ? new LearningRateSchedule.Constant() : schedule;
+        stopHopelessAfter = stopHopelessAfter == null ? 0 : stopHopelessAfter;
+        if (stopHopelessAfter < 0) {
+            throw new IllegalArgumentException("stop_hopeless_after must be >= 0, got " + stopHopelessAfter);
+        }
         if (epochs < 1) {
             throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
         }
@@ -34,18 +42,26 @@ public record TrainingConfig(Integer epochs, Integer batchSize, Integer evalBatc
     }
 
     static TrainingConfig defaults() {
-        return new TrainingConfig(null, null, null, null, null, null);
+        return new TrainingConfig(null, null, null, null, null, null, null);
     }
 
     public TrainingConfig withEpochs(int e) {
-        return new TrainingConfig(e, batchSize, evalBatchSize, seed, sgd, schedule);
+        return new TrainingConfig(e, batchSize, evalBatchSize, seed, sgd, schedule, stopHopelessAfter);
     }
 
     public TrainingConfig withSeed(long s) {
-        return new TrainingConfig(epochs, batchSize, evalBatchSize, s, sgd, schedule);
+        return new TrainingConfig(epochs, batchSize, evalBatchSize, s, sgd, schedule, stopHopelessAfter);
+    }
+
+    public TrainingConfig withSgd(SgdSettings s) {
+        return new TrainingConfig(epochs, batchSize, evalBatchSize, seed, s, schedule, stopHopelessAfter);
+    }
+
+    public TrainingConfig withStopHopelessAfter(int n) {
+        return new TrainingConfig(epochs, batchSize, evalBatchSize, seed, sgd, schedule, n);
     }
 
     public TrainingConfig withBatchSize(int b) {
-        return new TrainingConfig(epochs, b, evalBatchSize, seed, sgd, schedule);
+        return new TrainingConfig(epochs, b, evalBatchSize, seed, sgd, schedule, stopHopelessAfter);
     }
 }

@@ -23,7 +23,31 @@ public record TrainingData(ImageSet train, ImageSet validation, ImageSet test) {
                     + " images but " + dir + " holds " + all.shape());
         }
         ImageSet[] parts = splitTrainValidation(all, data.validationFraction());
+        if (data.heldOutFold() >= 0) {
+            parts = splitHeldOutFold(parts[0], data.validationFraction(), data.folds(), data.heldOutFold());
+        }
         return new TrainingData(parts[0], parts[1], IdxImageSets.test(dir));
+    }
+
+    /**
+     * The fold of a training-split key: the key's stable position in [v, 1), the training range,
+     * cut into k equal parts. Adding images never moves an existing one to another fold.
+     */
+    public static int fold(String key, double validationFraction, int folds) {
+        double p = StableSplit.position(key);
+        if (p < validationFraction) {
+            throw new IllegalArgumentException(key + " is in the validation split, not in a fold");
+        }
+        return Math.min(folds - 1, (int) ((p - validationFraction) / (1 - validationFraction) * folds));
+    }
+
+    /** The training split without fold {@code held}, and fold {@code held} as the validation part. */
+    public static ImageSet[] splitHeldOutFold(ImageSet train, double validationFraction, int folds, int held) {
+        int[] in = IntStream.range(0, train.size())
+                .filter(i -> fold(train.keys()[i], validationFraction, folds) != held).toArray();
+        int[] out = IntStream.range(0, train.size())
+                .filter(i -> fold(train.keys()[i], validationFraction, folds) == held).toArray();
+        return new ImageSet[] {train.subset("train-without-fold" + held, in), train.subset("fold" + held, out)};
     }
 
     /** The training and validation parts of the training files, by a stable hash of each key. */

@@ -8,6 +8,7 @@ import io.sparkconv.kernels.optim.Sgd;
 import io.sparkconv.kernels.parallel.ThreadTeam;
 import io.sparkconv.kernels.spec.NetPlan;
 import io.sparkconv.kernels.train.BatchPlan;
+import io.sparkconv.kernels.train.HopelessRun;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -100,6 +101,11 @@ final class SparkStepTraining {
                         plan.paramCount(), List.copyOf(trainLoss), List.copyOf(valAccuracy), List.copyOf(valLoss),
                         0, spec.configJson());
                 new Checkpoint(header, params, sgd.velocity()).write(spec.checkpointDir());
+                if (HopelessRun.shouldStop(epoch + 1, t.stopHopelessAfter(), trainLoss.get(trainLoss.size() - 1),
+                        valAccuracy.get(valAccuracy.size() - 1), plan.classes())) {
+                    progress.printf("stopping after epoch %d: the run is hopeless%n", epoch + 1);
+                    break;
+                }
             }
         }
         StepWorkers.release(spec);

@@ -31,10 +31,20 @@ import org.apache.spark.sql.SparkSession;
 public final class SparkTrainer {
     private final TrainConfig config;
     private final PrintStream progress;
+    private final boolean scoreTest;
 
     public SparkTrainer(TrainConfig config, PrintStream progress) {
+        this(config, progress, true);
+    }
+
+    /**
+     * @param scoreTest false for the trials of a search, which must never see the test split: their
+     *                  summaries carry NaN test figures
+     */
+    public SparkTrainer(TrainConfig config, PrintStream progress, boolean scoreTest) {
         this.config = config;
         this.progress = progress;
+        this.scoreTest = scoreTest;
     }
 
     /** The Spark settings a training run needs; a master given by spark-submit wins over ours. */
@@ -57,7 +67,7 @@ public final class SparkTrainer {
     }
 
     /** Cores of a local[N] master, or 0 for a cluster master. */
-    static int localCores(String master) {
+    public static int localCores(String master) {
         if (master.equals("local")) {
             return 1;
         }
@@ -151,7 +161,8 @@ public final class SparkTrainer {
                 System.arraycopy(lead.params(), 0, net.parameters(), 0, lead.params().length);
                 net.parametersChanged();
                 // The test split is scored once, here, after every training decision is made.
-                Evaluation test = Evaluation.of(net, data.test(), normalizer, t.evalBatchSize());
+                Evaluation test = scoreTest ? Evaluation.of(net, data.test(), normalizer, t.evalBatchSize())
+                        : Evaluation.notScored();
                 // Throughput over the step loops, as the local trainer measures it; a relaunch's lost
                 // attempt and the job's start-up count in wall_seconds only.
                 long images = lead.steps() * (long) t.batchSize();
@@ -166,10 +177,12 @@ public final class SparkTrainer {
                         config);
                 Path written = summary.write(outDir);
                 writeMetrics(server, outDir.resolve("metrics.jsonl"));
-                progress.printf("test accuracy %.4f (loss %.4f) on %,d images; %.0f training img/s; "
-                                + "all-reduce %.2f ms/step; %d restarts; summary in %s%n",
-                        test.accuracy(), test.loss(), data.test().size(), summary.imagesPerSecond(),
-                        lead.allReduceMillisPerStep(), restarts, written);
+                progress.printf("%s; %.0f training img/s; all-reduce %.2f ms/step; %d restarts; summary in %s%n",
+                        scoreTest ? String.format("test accuracy %.4f (loss %.4f) on %,d images",
+                                test.accuracy(), test.loss(), data.test().size())
+                                : String.format("validation accuracy %.4f (test not scored)",
+                                        last.header().valAccuracy().get(last.header().valAccuracy().size() - 1)),
+                        summary.imagesPerSecond(), lead.allReduceMillisPerStep(), restarts, written);
                 return summary;
             }
         }

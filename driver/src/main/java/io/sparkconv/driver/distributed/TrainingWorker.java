@@ -13,6 +13,7 @@ import io.sparkconv.kernels.optim.Sgd;
 import io.sparkconv.kernels.parallel.ThreadTeam;
 import io.sparkconv.kernels.spec.NetPlan;
 import io.sparkconv.kernels.train.BatchPlan;
+import io.sparkconv.kernels.train.HopelessRun;
 import io.sparkconv.kernels.train.TrainingStep;
 import io.sparkconv.prep.normalize.PixelNormalizer;
 import io.sparkconv.driver.ring.RingAllReduce;
@@ -141,6 +142,14 @@ public final class TrainingWorker {
                 }
                 checkpoint(plan, net, sgd, t, epoch + 1, 0, (long) (epoch + 1) * steps,
                         trainLoss, valAccuracy, valLoss, restarts, config, progress);
+                // Every replica holds the same reduced figures, so every replica stops here too.
+                if (HopelessRun.shouldStop(epoch + 1, t.stopHopelessAfter(), epochTrainLoss,
+                        valAccuracy.get(valAccuracy.size() - 1), plan.classes())) {
+                    if (progress != null) {
+                        progress.send(event("stopped", "epoch", epoch + 1, "reason", "hopeless"));
+                    }
+                    break;
+                }
             }
             double perStep = Math.max(1, stepsRun);
             return new WorkerResult(rank, stageAttempt, rank == 0 ? net.parameters().clone() : null,

@@ -6,6 +6,11 @@ import io.sparkconv.prep.normalize.PixelNormalizer;
 
 /** Accuracy and mean cross-entropy of a net on a whole image set, in inference mode. */
 public record Evaluation(double accuracy, double loss, int images) {
+    /** What a run reports for a split it was not allowed to look at. */
+    public static Evaluation notScored() {
+        return new Evaluation(Double.NaN, Double.NaN, 0);
+    }
+
     public static Evaluation of(Net net, ImageSet set, PixelNormalizer normalizer, int batch) {
         int classes = net.plan().classes();
         int chunk = Math.min(batch, net.maxBatch());

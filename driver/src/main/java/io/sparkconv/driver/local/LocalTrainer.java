@@ -13,6 +13,7 @@ import io.sparkconv.kernels.optim.Sgd;
 import io.sparkconv.kernels.parallel.ThreadTeam;
 import io.sparkconv.kernels.spec.NetPlan;
 import io.sparkconv.kernels.train.BatchPlan;
+import io.sparkconv.kernels.train.HopelessRun;
 import io.sparkconv.kernels.train.TrainingStep;
 import io.sparkconv.prep.data.ImageSet;
 import io.sparkconv.prep.normalize.PixelNormalizer;
@@ -100,6 +101,11 @@ public final class LocalTrainer {
                 progress.printf("epoch %d/%d: train loss %.4f, validation accuracy %.4f (loss %.4f), %.1f s, %.0f img/s%n",
                         epoch + 1, t.epochs(), lossSum / steps, val.accuracy(), val.loss(), epochNanos / 1e9,
                         train.size() / (epochNanos / 1e9));
+                if (HopelessRun.shouldStop(epoch + 1, t.stopHopelessAfter(), lossSum / steps, val.accuracy(), plan.classes())) {
+                    progress.printf("stopping after epoch %d: the run is hopeless (%s)%n", epoch + 1,
+                            Double.isFinite(lossSum / steps) ? "validation accuracy near chance" : "training loss diverged");
+                    break;
+                }
             }
             Checkpoint.Header header = new Checkpoint.Header(t.epochs(), 0, (long) t.epochs() * batches.stepsPerEpoch(),
                     t.seed(), plan.paramCount(), trainLoss, valAccuracy, valLoss, 0, config.toJson());

@@ -139,6 +139,78 @@ class StandaloneClusterTest {
         assertTrue(summary.get("test_accuracy").asDouble() > 0.5, summary.get("test_accuracy").toString());
     }
 
+    @Test
+    void foldsOfASearchRunAsOverlappingJobsAndTheTestSplitIsScoredOnce(@TempDir Path dir) throws Exception {
+        Path conf = config(dir, 1, "");
+        Path out = dir.resolve("cv");
+        Path home = dir.resolve("home");
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "@" + TOP.resolve("conf/jvm.options"),
+                "-Dlog4j2.configurationFile=" + TOP.resolve("conf/log4j2.properties"),
+                "-Dspark.executor.extraClassPath=" + String.join(File.pathSeparator, classpath(false)),
+                "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "cv", "--conf", conf.toString(), "--out", out.toString(), "--master", master,
+                "--folds", "3", "--grid", "lr=0.02,0.005", "--stop-hopeless-after", "0"));
+        Path log = dir.resolve("cv.log");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        pb.environment().put("SPARKCONV_HOME", home.toString());
+        Process p = pb.start();
+        if (!p.waitFor(600, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("cv did not finish in 600 s; log: " + Files.readString(log));
+        }
+        assertEquals(0, p.exitValue(), Files.readString(log));
+
+        JsonNode cv = new ObjectMapper().readTree(out.resolve("cv.json").toFile());
+        JsonNode trials = cv.get("trials");
+        assertEquals(6, trials.size(), cv.toString());
+        assertEquals(2, cv.get("parallel").asInt(), "two one-core executors hold two trials at once");
+        // Each setting's mean is the mean of its three held-out fold scores.
+        for (JsonNode setting : cv.get("settings")) {
+            double lr = setting.get("setting").get("lr").asDouble();
+            double sum = 0;
+            int n = 0;
+            for (JsonNode t : trials) {
+                if (t.get("setting").get("lr").asDouble() == lr) {
+                    sum += t.get("score").asDouble();
+                    n++;
+                }
+            }
+            assertEquals(3, n);
+            assertEquals(sum / 3, setting.get("mean").asDouble(), 1e-12);
+        }
+        JsonNode ranked = cv.get("settings");
+        assertTrue(ranked.get(0).get("mean").asDouble() >= ranked.get(1).get("mean").asDouble());
+        assertEquals(ranked.get(0).get("setting"), cv.get("best").get("setting"));
+        assertTrue(cv.get("best").get("test_accuracy").asDouble() > 0.3, cv.get("best").toString());
+        // The retrain learned from training + validation data: all 1,120 training files.
+        assertEquals(1120, cv.get("best").get("train_images").asInt());
+        assertEquals(1, cv.get("test_split").get("uses").asInt());
+        assertEquals(1, Files.readAllLines(home.resolve("test-uses.jsonl")).size());
+
+        // Spark's own job times show trials of different folds running at the same time.
+        boolean overlap = false;
+        for (JsonNode a : trials) {
+            for (JsonNode b : trials) {
+                if (a.get("fold").asInt() == b.get("fold").asInt()) {
+                    continue;
+                }
+                for (JsonNode ja : a.get("jobs")) {
+                    for (JsonNode jb : b.get("jobs")) {
+                        overlap |= ja.get("start_millis").asLong() < jb.get("end_millis").asLong()
+                                && jb.get("start_millis").asLong() < ja.get("end_millis").asLong();
+                    }
+                }
+            }
+        }
+        assertTrue(overlap, "no two folds' jobs overlapped: " + trials);
+        for (JsonNode t : trials) {
+            assertTrue(t.get("jobs").size() >= 1 && t.get("jobs").get(0).get("succeeded").asBoolean(), t.toString());
+        }
+    }
+
     private static void killOneExecutorAfterACheckpoint(Path checkpoints) {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         while (System.nanoTime() < deadline) {

@@ -99,7 +99,7 @@ public final class CrossValidation {
             sc.setLocalProperty("spark.scheduler.pool", "cv-final");
             RunSummary fin;
             try (PrintStream log = trialLog(finalDir)) {
-                fin = new SparkTrainer(finalConfig, log, true).run(finalDir);
+                fin = new SparkTrainer(finalConfig, log, SparkTrainer.TestScoring.SCORE).run(finalDir);
             }
             TestLedger.Use use = new TestLedger.Use(base.data().path(), fingerprint, "cv", outDir.toAbsolutePath().toString(),
                     Instant.now().toString(), fin.testAccuracy());
@@ -171,7 +171,7 @@ public final class CrossValidation {
         long start = System.currentTimeMillis();
         RunSummary summary;
         try (PrintStream log = trialLog(dir)) {
-            summary = new SparkTrainer(trialConfig(s, fold, dir), log, false).run(dir);
+            summary = new SparkTrainer(trialConfig(s, fold, dir), log, SparkTrainer.TestScoring.SKIP).run(dir);
         }
         long end = System.currentTimeMillis();
         List<Double> acc = summary.valAccuracy();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.sparkconv.driver.config.DataConfig;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -121,6 +123,25 @@ public final class TestLedger {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
+    }
+
+    /**
+     * Records that a command scored the test split of {@code data}, and says so when it had been
+     * scored before: a banner for commands whose point is the score ({@code cv}, {@code evaluate}), a
+     * line for {@code train}, which scores the test split as its last step anyway.
+     *
+     * @return the earlier uses
+     */
+    public List<Use> noteUse(DataConfig data, String command, String runDir, double accuracy, PrintStream out,
+                             boolean banner) throws IOException {
+        String fp = fingerprint(data);
+        List<Use> earlier = usesOf(fp);
+        record(new Use(data.path(), fp, command, runDir, Instant.now().toString(), accuracy));
+        if (!earlier.isEmpty()) {
+            out.println(banner ? warning(data.path(), earlier)
+                    : String.format("note: this test split has been scored %d time(s) before (ledger %s)", earlier.size(), file));
+        }
+        return earlier;
     }
 
     /** The banner printed when a test split is scored again. */

@@ -4,6 +4,7 @@ import io.sparkconv.driver.checkpoint.Checkpoint;
 import io.sparkconv.driver.config.DistributedConfig;
 import io.sparkconv.driver.config.TrainConfig;
 import io.sparkconv.driver.config.TrainingConfig;
+import io.sparkconv.driver.cv.TestLedger;
 import io.sparkconv.driver.data.TrainingData;
 import io.sparkconv.driver.local.Evaluation;
 import io.sparkconv.driver.report.RunSummary;
@@ -31,20 +32,28 @@ import org.apache.spark.sql.SparkSession;
 public final class SparkTrainer {
     private final TrainConfig config;
     private final PrintStream progress;
+    private final TestScoring testScoring;
     private final boolean scoreTest;
 
-    public SparkTrainer(TrainConfig config, PrintStream progress) {
-        this(config, progress, true);
+    /** What a run does with the test split once training is over. */
+    public enum TestScoring {
+        /** Score it and record the use in the user's test ledger ({@code train}). */
+        SCORE_AND_RECORD,
+        /** Score it; the caller records the use ({@code cv}'s retrain). */
+        SCORE,
+        /** Never look at it (a search's trials): the summary carries NaN test figures. */
+        SKIP
     }
 
-    /**
-     * @param scoreTest false for the trials of a search, which must never see the test split: their
-     *                  summaries carry NaN test figures
-     */
-    public SparkTrainer(TrainConfig config, PrintStream progress, boolean scoreTest) {
+    public SparkTrainer(TrainConfig config, PrintStream progress) {
+        this(config, progress, TestScoring.SCORE_AND_RECORD);
+    }
+
+    public SparkTrainer(TrainConfig config, PrintStream progress, TestScoring testScoring) {
         this.config = config;
         this.progress = progress;
-        this.scoreTest = scoreTest;
+        this.testScoring = testScoring;
+        this.scoreTest = testScoring != TestScoring.SKIP;
     }
 
     /** The Spark settings a training run needs; a master given by spark-submit wins over ours. */
@@ -176,6 +185,10 @@ public final class SparkTrainer {
                                 lead.allReduceMillisPerStep(), lead.computeMillisPerStep(), checkpointDir),
                         config);
                 Path written = summary.write(outDir);
+                if (testScoring == TestScoring.SCORE_AND_RECORD) {
+                    TestLedger.forUser().noteUse(config.data(), "train", outDir.toAbsolutePath().toString(),
+                            test.accuracy(), progress, false);
+                }
                 writeMetrics(server, outDir.resolve("metrics.jsonl"));
                 progress.printf("%s; %.0f training img/s; all-reduce %.2f ms/step; %d restarts; summary in %s%n",
                         scoreTest ? String.format("test accuracy %.4f (loss %.4f) on %,d images",

@@ -2,6 +2,7 @@ package io.sparkconv.driver.local;
 
 import io.sparkconv.driver.checkpoint.Checkpoint;
 import io.sparkconv.driver.config.TrainConfig;
+import io.sparkconv.driver.cv.TestLedger;
 import io.sparkconv.driver.config.TrainingConfig;
 import io.sparkconv.driver.data.TrainingData;
 import io.sparkconv.driver.report.RunSummary;
@@ -119,6 +120,8 @@ public final class LocalTrainer {
                     testEval.accuracy(), testEval.loss(), imagesTrained / trainSeconds, trainSeconds,
                     (System.nanoTime() - wallStart) / 1e9, normalizer.channelMean(), null, config);
             Path written = summary.write(outDir);
+            TestLedger.forUser().noteUse(config.data(), "train", outDir.toAbsolutePath().toString(),
+                    testEval.accuracy(), progress, false);
             progress.printf("test accuracy %.4f (loss %.4f) on %,d images; %.0f training img/s; summary in %s%n",
                     testEval.accuracy(), testEval.loss(), test.size(), summary.imagesPerSecond(), written);
             return summary;

@@ -61,6 +61,7 @@ public final class CrossValidation {
 
         SparkConf conf = SparkTrainer.sparkConf(base.distributed());
         conf.set("spark.scheduler.mode", "FAIR");
+        conf.set("spark.scheduler.allocation.file", writePools(outDir).toAbsolutePath().toString());
         conf.set("spark.task.cpus", Integer.toString(options.threadsPerWorker()));
         conf.set("spark.executorEnv.OMP_NUM_THREADS", Integer.toString(options.threadsPerWorker()));
         conf.setIfMissing("spark.app.name", "sparkconv-cv");
@@ -161,10 +162,10 @@ public final class CrossValidation {
 
     private TrialResult runTrial(JavaSparkContext sc, JobTimeline timeline, Path trialsDir, Setting s, int fold,
                                  int index, int total) throws IOException {
-        String name = s.slug() + (fold >= 0 ? "-fold" + fold : "-validation");
+        String name = trialName(s, fold);
         String label = String.format("trial %d/%d (%s, %s)", index, total, s.label(), fold >= 0 ? "fold " + fold : "validation split");
         Path dir = trialsDir.resolve(name);
-        String pool = "cv-" + name;
+        String pool = poolOf(s, fold);
         // Local properties belong to the submitting thread: this trial's jobs, and only they, go to its pool.
         sc.setLocalProperty("spark.scheduler.pool", pool);
         out.printf("%s: started%n", label);
@@ -254,6 +255,33 @@ public final class CrossValidation {
             }
         }
         return Math.max(1, sc.sc().defaultParallelism() / taskCpus);
+    }
+
+    /** A pool per trial and one for the retrain, equal weights: Spark's FAIR scheduler shares slots between them. */
+    private Path writePools(Path outDir) throws IOException {
+        StringBuilder xml = new StringBuilder("<?xml version=\"1.0\"?>\n<allocations>\n");
+        List<String> pools = new ArrayList<>();
+        for (Setting s : options.settings()) {
+            for (int f = 0; f < options.folds(); f++) {
+                pools.add(poolOf(s, options.folds() > 1 ? f : -1));
+            }
+        }
+        pools.add("cv-final");
+        for (String pool : pools) {
+            xml.append("  <pool name=\"").append(pool).append("\"><schedulingMode>FIFO</schedulingMode>")
+                    .append("<weight>1</weight><minShare>0</minShare></pool>\n");
+        }
+        xml.append("</allocations>\n");
+        Files.createDirectories(outDir);
+        return Files.writeString(outDir.resolve("fairscheduler.xml"), xml);
+    }
+
+    private static String trialName(Setting s, int fold) {
+        return s.slug() + (fold >= 0 ? "-fold" + fold : "-validation");
+    }
+
+    private static String poolOf(Setting s, int fold) {
+        return "cv-" + trialName(s, fold);
     }
 
     private static PrintStream trialLog(Path dir) throws IOException {

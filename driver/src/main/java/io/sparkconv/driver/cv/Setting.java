@@ -27,11 +27,11 @@ public record Setting(double lr, double l2) {
 
     /** A name safe for directories and Spark pool names. */
     public String slug() {
-        return String.format(Locale.ROOT, "lr%s-l2%s", compact(lr), compact(l2));
+        return String.format(Locale.ROOT, "lr_%s-l2_%s", compact(lr), compact(l2));
     }
 
+    /** 0.1, 0.0005, 20: the shortest plain decimal, never scientific notation. */
     private static String compact(double v) {
-        String s = Double.toString(v);
-        return s.endsWith(".0") ? s.substring(0, s.length() - 2) : s;
+        return new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
     }
 }

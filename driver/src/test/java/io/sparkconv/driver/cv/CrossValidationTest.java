@@ -61,7 +61,7 @@ class CrossValidationTest {
         assertEquals(2, ledger.usesOf(result.testSplit().fingerprint()).size());
         assertTrue(printed.contains("WARNING: the test split") && printed.contains("runs/earlier"), printed);
         assertTrue(Files.exists(dir.resolve("cv/cv.json")));
-        assertTrue(printed.contains("lr=0.02 l2=5.0E-4"), printed);
+        assertTrue(printed.contains("lr=0.02 l2=0.0005"), printed);
     }
 
     @Test

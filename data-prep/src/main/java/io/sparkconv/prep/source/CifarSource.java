@@ -108,8 +108,8 @@ public final class CifarSource implements ImageSource {
     }
 
     @Override
-    public SourceFormat format() {
-        return SourceFormat.CIFAR;
+    public InputFormat format() {
+        return InputFormat.CIFAR;
     }
 
     @Override

@@ -113,8 +113,8 @@ public final class FolderSource implements ImageSource {
     }
 
     @Override
-    public SourceFormat format() {
-        return SourceFormat.FOLDER;
+    public InputFormat format() {
+        return InputFormat.FOLDER;
     }
 
     @Override

@@ -107,8 +107,8 @@ public final class IdxSource implements ImageSource {
     }
 
     @Override
-    public SourceFormat format() {
-        return SourceFormat.IDX;
+    public InputFormat format() {
+        return InputFormat.IDX;
     }
 
     @Override

@@ -12,7 +12,7 @@ import org.apache.hadoop.fs.Path;
  * reading the images (folders, file names, headers, lengths), so a bad input fails before any work.
  */
 public interface ImageSource {
-    SourceFormat format();
+    InputFormat format();
 
     /** The input, fully qualified (file:/..., hdfs://...). */
     String path();
@@ -36,11 +36,11 @@ public interface ImageSource {
     String describe();
 
     /** Lists the input; {@code format} null detects it from the file names. */
-    static ImageSource open(String input, SourceFormat format, Configuration conf) throws IOException {
+    static ImageSource open(String input, InputFormat format, Configuration conf) throws IOException {
         Path path = new Path(input);
         FileSystem fs = path.getFileSystem(conf);
         Path dir = fs.makeQualified(path);
-        SourceFormat f = format != null ? format : SourceFormat.detect(fs, dir);
+        InputFormat f = format != null ? format : InputFormat.detect(fs, dir);
         return switch (f) {
             case FOLDER -> FolderSource.list(fs, dir);
             case IDX -> IdxSource.open(fs, dir);

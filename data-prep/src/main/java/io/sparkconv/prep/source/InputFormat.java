@@ -7,7 +7,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /** The kinds of input the preparation job reads. */
-public enum SourceFormat {
+public enum InputFormat {
     /** A tree of class folders holding JPEG and PNG files; the class is the top folder's name. */
     FOLDER,
     /** MNIST-style IDX files: train-images-idx3-ubyte[.gz] with its labels, optionally t10k-*. */
@@ -20,8 +20,8 @@ public enum SourceFormat {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    public static SourceFormat of(String id) {
-        for (SourceFormat f : values()) {
+    public static InputFormat of(String id) {
+        for (InputFormat f : values()) {
             if (f.id().equals(id)) {
                 return f;
             }
@@ -30,7 +30,7 @@ public enum SourceFormat {
     }
 
     /** The format of an input folder from the names of the files directly in it. */
-    public static SourceFormat detect(FileSystem fs, Path dir) throws IOException {
+    public static InputFormat detect(FileSystem fs, Path dir) throws IOException {
         for (FileStatus s : SourceFiles.list(fs, dir)) {
             if (!s.isFile()) {
                 continue;

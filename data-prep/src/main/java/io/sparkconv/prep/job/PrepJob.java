@@ -77,7 +77,8 @@ public final class PrepJob {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
         Broadcast<HadoopConf> conf = jsc.broadcast(new HadoopConf(hadoop));
         PrepTally tally = new PrepTally(channels, o.folds());
-        sc.register(tally, "sparkconv prep tally");
+        // unnamed: a named accumulator's value would travel to the UI and every listener with each task
+        sc.register(tally);
         LongAccumulator images = sc.longAccumulator("sparkconv prep images");
         LongAccumulator rejected = sc.longAccumulator("sparkconv prep rejected");
         RecordConverter converter = new RecordConverter(new DecodeOptions(channels, o.size()));

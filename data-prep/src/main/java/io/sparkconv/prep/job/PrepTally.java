@@ -159,4 +159,10 @@ final class PrepTally extends AccumulatorV2<PrepTally, PrepTally> {
     public PrepTally value() {
         return this;
     }
+
+    /** A summary: AccumulatorV2's own toString prints value(), which is this. */
+    @Override
+    public String toString() {
+        return "PrepTally[read " + read + ", written " + written + ", rejected " + rejections.size() + "]";
+    }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkconv.prep.data.ImageSet;
 import io.sparkconv.prep.idx.IdxImageSets;
+import io.sparkconv.testing.DirectStats;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Random;
@@ -13,40 +14,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 class PixelStatsTest {
-    /** Mean, population variance and covariance of pixel / 255, straight from the definition, two passes. */
-    static double[][] direct(byte[][] images, int channels, int plane) {
-        double[] mean = new double[channels];
-        long n = (long) images.length * plane;
-        for (byte[] img : images) {
-            for (int c = 0; c < channels; c++) {
-                for (int j = 0; j < plane; j++) {
-                    mean[c] += (img[c * plane + j] & 0xff) / 255.0;
-                }
-            }
-        }
-        for (int c = 0; c < channels; c++) {
-            mean[c] /= n;
-        }
-        double[][] cov = new double[channels + 1][channels];
-        cov[channels] = mean;
-        for (byte[] img : images) {
-            for (int j = 0; j < plane; j++) {
-                for (int c = 0; c < channels; c++) {
-                    for (int d = 0; d < channels; d++) {
-                        cov[c][d] += ((img[c * plane + j] & 0xff) / 255.0 - mean[c])
-                                * ((img[d * plane + j] & 0xff) / 255.0 - mean[d]);
-                    }
-                }
-            }
-        }
-        for (int c = 0; c < channels; c++) {
-            for (int d = 0; d < channels; d++) {
-                cov[c][d] /= n;
-            }
-        }
-        return cov;
-    }
-
     /** Correlated RGB: G follows R, B is noise; several blocks of the int accumulator for the larger images. */
     private static byte[][] rgbImages(int count, int plane, long seed) {
         Random rnd = new Random(seed);
@@ -77,7 +44,7 @@ class PixelStatsTest {
         merged.merge(a);
         PixelStats s = PixelStats.of(whole);
         PixelStats m = PixelStats.of(merged);
-        double[][] expected = direct(images, 3, plane);
+        double[][] expected = DirectStats.of(images, 3, plane);
         for (int c = 0; c < 3; c++) {
             assertEquals(expected[3][c], s.mean()[c], 1e-12, "mean " + c);
             assertEquals(Math.sqrt(expected[c][c]), s.std()[c], 1e-12, "std " + c);
@@ -119,7 +86,7 @@ class PixelStatsTest {
             m.add(images[i], plane);
         }
         PixelStats s = PixelStats.of(m);
-        double[][] expected = direct(images, 1, plane);
+        double[][] expected = DirectStats.of(images, 1, plane);
         // the naive double sum over 7.8 million pixels is the inexact side here
         assertEquals(expected[1][0], s.mean()[0], 1e-9);
         assertEquals(Math.sqrt(expected[0][0]), s.std()[0], 1e-9);

@@ -34,50 +34,31 @@ public record IdxFile(Path source, int[] dims, byte[] data) {
     }
 
     public static IdxFile read(Path file) throws IOException {
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            raw.mark(2);
-            int b0 = raw.read();
-            int b1 = raw.read();
-            raw.reset();
-            InputStream in = b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(raw, 1 << 16) : raw;
+        try (InputStream in = open(Files.newInputStream(file))) {
             return read(file, new DataInputStream(in));
         }
     }
 
+    /** The stream, decompressed when it starts with gzip's magic bytes. */
+    public static InputStream open(InputStream in) throws IOException {
+        InputStream raw = new BufferedInputStream(in, 1 << 16);
+        raw.mark(2);
+        int b0 = raw.read();
+        int b1 = raw.read();
+        raw.reset();
+        return b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(raw, 1 << 16) : raw;
+    }
+
+    /** Header length in bytes for a file of {@code ndims} dimensions: the magic number and the dimensions. */
+    public static int headerBytes(int ndims) {
+        return 4 + 4 * ndims;
+    }
+
     private static IdxFile read(Path file, DataInputStream in) throws IOException {
-        int magic;
-        try {
-            magic = in.readInt();
-        } catch (EOFException e) {
-            throw new IdxFormatException(file + ": truncated: shorter than the 4-byte IDX magic number");
-        }
-        int type = (magic >>> 8) & 0xff;
-        int ndims = magic & 0xff;
-        if ((magic >>> 16) != 0 || ndims < 1 || ndims > 4) {
-            throw new IdxFormatException(String.format(
-                    "%s: bad magic number 0x%08X: an IDX file starts with 0x0000TTDD (TT = type, DD = 1..4 dimensions),"
-                            + " e.g. 0x00000803 for images and 0x00000801 for labels", file, magic));
-        }
-        if (type != UNSIGNED_BYTE) {
-            throw new IdxFormatException(String.format(
-                    "%s: IDX data type 0x%02X is not supported; image sets use 0x08 (unsigned byte)", file, type));
-        }
-        int[] dims = new int[ndims];
+        int[] dims = readHeader(file.toString(), in);
         long total = 1;
-        for (int i = 0; i < ndims; i++) {
-            try {
-                dims[i] = in.readInt();
-            } catch (EOFException e) {
-                throw new IdxFormatException(file + ": truncated: the header promises " + ndims
-                        + " dimensions but ends after " + i);
-            }
-            if (dims[i] < 0) {
-                throw new IdxFormatException(file + ": dimension " + i + " is negative (" + dims[i] + ")");
-            }
-            total *= dims[i];
-        }
-        if (total > Integer.MAX_VALUE - 16) {
-            throw new IdxFormatException(file + ": " + Arrays.toString(dims) + " is more than one array can hold");
+        for (int d : dims) {
+            total *= d;
         }
         byte[] data = new byte[(int) total];
         int read = in.readNBytes(data, 0, data.length);
@@ -86,5 +67,48 @@ public record IdxFile(Path source, int[] dims, byte[] data) {
                     file, Arrays.toString(dims), data.length, read));
         }
         return new IdxFile(file, dims, data);
+    }
+
+    /**
+     * Reads and checks the magic number and the dimensions; the stream is left at the first data byte.
+     *
+     * @param source the file's name in messages
+     */
+    public static int[] readHeader(String source, DataInputStream in) throws IOException {
+        int magic;
+        try {
+            magic = in.readInt();
+        } catch (EOFException e) {
+            throw new IdxFormatException(source + ": truncated: shorter than the 4-byte IDX magic number");
+        }
+        int type = (magic >>> 8) & 0xff;
+        int ndims = magic & 0xff;
+        if ((magic >>> 16) != 0 || ndims < 1 || ndims > 4) {
+            throw new IdxFormatException(String.format(
+                    "%s: bad magic number 0x%08X: an IDX file starts with 0x0000TTDD (TT = type, DD = 1..4 dimensions),"
+                            + " e.g. 0x00000803 for images and 0x00000801 for labels", source, magic));
+        }
+        if (type != UNSIGNED_BYTE) {
+            throw new IdxFormatException(String.format(
+                    "%s: IDX data type 0x%02X is not supported; image sets use 0x08 (unsigned byte)", source, type));
+        }
+        int[] dims = new int[ndims];
+        long total = 1;
+        for (int i = 0; i < ndims; i++) {
+            try {
+                dims[i] = in.readInt();
+            } catch (EOFException e) {
+                throw new IdxFormatException(source + ": truncated: the header promises " + ndims
+                        + " dimensions but ends after " + i);
+            }
+            if (dims[i] < 0) {
+                throw new IdxFormatException(source + ": dimension " + i + " is negative (" + dims[i] + ")");
+            }
+            total *= dims[i];
+        }
+        if (total > Integer.MAX_VALUE - 16) {
+            throw new IdxFormatException(source + ": " + Arrays.toString(dims) + " is more than one array can hold");
+        }
+        return dims;
     }
 }

@@ -22,6 +22,14 @@ public final class StableSplit {
         return (h >>> 11) * 0x1.0p-53;
     }
 
+    /**
+     * The fold of a position p in the range [lo, 1) cut into k equal parts:
+     * min(k - 1, floor((p - lo) / (1 - lo) * k)); the min catches the rounding at p just below 1.
+     */
+    public static int fold(double p, double lo, int k) {
+        return Math.min(k - 1, (int) Math.floor((p - lo) / (1 - lo) * k));
+    }
+
     /** True when the key falls in the first {@code fraction} of [0, 1). */
     public static boolean inFirst(String key, double fraction) {
         return position(key) < fraction;

@@ -1,0 +1,121 @@
+package io.sparkconv.prep.decode;
+
+import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.Serializable;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Decodes JPEG and PNG bytes (and whatever else ImageIO reads) into CHW uint8 pixels: the colour
+ * model is flattened to 1 or 3 channels, the EXIF orientation of a JPEG is applied, then the image
+ * is scaled so its shorter side is S and center-cropped to S x S (see {@link DecodeOptions}).
+ *
+ * <p>JPEG goes through TwelveMonkeys (CMYK, YCCK, broken ICC profiles), PNG through the JDK reader
+ * (grey, RGB, alpha, palette, 16 bit). Alpha is dropped, as PIL's {@code convert("RGB")} and
+ * torchvision do, so an RGBA image gives the same colours as its RGB twin. Colours are taken as
+ * stored, without applying an embedded ICC profile of an RGB or grey image (as PIL does).
+ *
+ * <p>Thread-safe: the mutable state (ImageIO readers) is per thread and kept across calls.
+ */
+public final class ImageDecoder implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * Larger images are rejected instead of decoded: 64 Mpixel is 192 MiB as RGB, about what one
+     * executor thread can afford next to its neighbours; photos and scans of datasets stay far below.
+     */
+    static final long MAX_PIXELS = 64L << 20;
+
+    private final DecodeOptions options;
+
+    public ImageDecoder(DecodeOptions options) {
+        this.options = options;
+    }
+
+    public DecodeOptions options() {
+        return options;
+    }
+
+    /**
+     * @param bytes the whole file
+     * @param key   the source path, only used in messages
+     */
+    public DecodedImage decode(byte[] bytes, String key) throws ImageRejectedException {
+        if (bytes.length == 0) {
+            throw new ImageRejectedException("empty file");
+        }
+        SourceFormat format = SourceFormat.sniff(bytes);
+        if (format == SourceFormat.PNG && Truncation.pngCut(bytes)) {
+            throw new ImageRejectedException("truncated image");
+        }
+        BufferedImage image = read(bytes, format);
+        DecodedImage planes;
+        try {
+            planes = RasterPixels.toChw(image, options.channels());
+        } catch (RuntimeException e) {
+            throw new ImageRejectedException("decode failed: " + describe(e), e);
+        }
+        if (format == SourceFormat.JPEG) {
+            planes = ExifOrientation.apply(planes, ExifOrientation.read(bytes));
+        }
+        return options.size() > 0 ? AreaResize.shorterSideThenCenterCrop(planes, options.size()) : planes;
+    }
+
+    private static BufferedImage read(byte[] bytes, SourceFormat format) throws ImageRejectedException {
+        ThreadReaders readers = ThreadReaders.current();
+        ImageInputStream in = new ByteArrayImageInputStream(bytes);
+        ImageReader reader;
+        if (format == SourceFormat.OTHER) {
+            reader = readers.newReaderFor(in);
+            if (reader == null) {
+                throw new ImageRejectedException(SourceFormat.isCutSignature(bytes) ? "truncated image" : "not an image");
+            }
+        } else {
+            reader = readers.reader(format);
+        }
+        readers.clearWarnings();
+        boolean failed = true;
+        try {
+            reader.setInput(in, true, true);
+            long width = reader.getWidth(0);
+            long height = reader.getHeight(0);
+            if (width * height > MAX_PIXELS) {
+                failed = false;
+                throw new ImageRejectedException("unsupported image: " + width + "x" + height
+                        + " is more than " + (MAX_PIXELS >> 20) + " Mpixel");
+            }
+            BufferedImage image = reader.read(0, null);
+            failed = false;
+            if (Truncation.warned(readers.warnings())) {
+                throw new ImageRejectedException("truncated image");
+            }
+            return image;
+        } catch (IOException | RuntimeException e) {
+            if (Truncation.thrown(e) || Truncation.warned(readers.warnings())
+                    || (format == SourceFormat.JPEG && Truncation.lacksEoi(bytes)) || SourceFormat.isCutSignature(bytes)) {
+                throw new ImageRejectedException("truncated image", e);
+            }
+            throw new ImageRejectedException("decode failed: " + describe(e), e);
+        } finally {
+            if (failed || format == SourceFormat.OTHER) {
+                readers.discard(reader);
+            } else {
+                reader.setInput(null);
+            }
+        }
+    }
+
+    private static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String m = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        if (root != e && root.getMessage() != null && !m.contains(root.getMessage())) {
+            m += " (" + root.getMessage() + ")";
+        }
+        return m;
+    }
+}

@@ -1,0 +1,84 @@
+package io.sparkconv.prep.job;
+
+import io.sparkconv.prep.source.InputFormat;
+
+/**
+ * What to prepare and how, as the {@code prep} command takes it.
+ *
+ * @param input the dataset folder, any Hadoop path (file://, hdfs://, s3a://)
+ * @param out the output folder: OUT/manifest.json and OUT/records/split=NAME/
+ * @param format null detects it from the input's file names
+ * @param channels 1 or 3; null keeps the source's (1 for IDX, 3 for CIFAR and image folders)
+ * @param size 0 keeps every image's size; S scales the shorter side to S and center-crops S x S
+ * @param validation fraction of the (training) records held out for validation
+ * @param test fraction held out for test; null means 0.1, or 0 when the source has test files of its own
+ * @param folds K folds of the train split, K >= 1
+ * @param partitions Spark tasks, hence Parquet files per split; 0 picks from the cluster's parallelism
+ * @param overwrite replace OUT/records and OUT/manifest.json when OUT is not empty
+ */
+public record PrepOptions(String input, String out, InputFormat format, Integer channels, int size, double validation,
+                          Double test, int folds, int partitions, boolean overwrite) {
+    public static final double DEFAULT_VALIDATION = 0.1;
+    public static final double DEFAULT_TEST = 0.1;
+    public static final int DEFAULT_FOLDS = 5;
+
+    public PrepOptions {
+        if (input == null || input.isBlank()) {
+            throw new IllegalArgumentException("--input: the dataset folder is required");
+        }
+        if (out == null || out.isBlank()) {
+            throw new IllegalArgumentException("--out: the output folder is required");
+        }
+        if (channels != null && channels != 1 && channels != 3) {
+            throw new IllegalArgumentException("--channels " + channels + ": 1 (grey) or 3 (RGB)");
+        }
+        if (size < 0) {
+            throw new IllegalArgumentException("--size " + size + ": 0 (keep) or the side S of the S x S images");
+        }
+        if (!(validation >= 0 && validation < 1)) {
+            throw new IllegalArgumentException("--validation " + validation + ": a fraction in [0, 1)");
+        }
+        if (test != null && !(test >= 0 && test < 1)) {
+            throw new IllegalArgumentException("--test " + test + ": a fraction in [0, 1)");
+        }
+        if (folds < 1) {
+            throw new IllegalArgumentException("--folds " + folds + ": at least 1");
+        }
+        if (partitions < 0) {
+            throw new IllegalArgumentException("--partitions " + partitions + ": 0 (auto) or more");
+        }
+    }
+
+    /** The defaults for everything but input and output. */
+    public static PrepOptions of(String input, String out) {
+        return new PrepOptions(input, out, null, null, 0, DEFAULT_VALIDATION, null, DEFAULT_FOLDS, 0, false);
+    }
+
+    public PrepOptions withFormat(InputFormat f) {
+        return new PrepOptions(input, out, f, channels, size, validation, test, folds, partitions, overwrite);
+    }
+
+    public PrepOptions withChannels(Integer c) {
+        return new PrepOptions(input, out, format, c, size, validation, test, folds, partitions, overwrite);
+    }
+
+    public PrepOptions withSize(int s) {
+        return new PrepOptions(input, out, format, channels, s, validation, test, folds, partitions, overwrite);
+    }
+
+    public PrepOptions withFractions(double v, Double t) {
+        return new PrepOptions(input, out, format, channels, size, v, t, folds, partitions, overwrite);
+    }
+
+    public PrepOptions withFolds(int k) {
+        return new PrepOptions(input, out, format, channels, size, validation, test, k, partitions, overwrite);
+    }
+
+    public PrepOptions withPartitions(int p) {
+        return new PrepOptions(input, out, format, channels, size, validation, test, folds, p, overwrite);
+    }
+
+    public PrepOptions withOut(String o, boolean replace) {
+        return new PrepOptions(input, o, format, channels, size, validation, test, folds, partitions, replace);
+    }
+}

@@ -1,0 +1,203 @@
+package io.sparkconv.prep.job;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkconv.prep.data.ImageSet;
+import io.sparkconv.prep.idx.IdxImageSets;
+import io.sparkconv.prep.manifest.Manifest;
+import io.sparkconv.prep.prepared.PreparedDataset;
+import io.sparkconv.prep.prepared.PreparedSplit;
+import io.sparkconv.prep.split.Split;
+import io.sparkconv.prep.split.SplitRule;
+import io.sparkconv.testing.DirectStats;
+import io.sparkconv.testing.FashionSlice;
+import io.sparkconv.testing.SharedSparkSession;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The job end to end on real Fashion-MNIST images written out as a small IDX dataset. */
+@ExtendWith(SharedSparkSession.class)
+class PrepJobIdxTest {
+    static final int TRAIN = 900;
+    static final int TEST = 200;
+
+    @TempDir
+    static Path root;
+    static Path data;
+    static ImageSet trainFiles;
+
+    @BeforeAll
+    static void writeSlice() throws IOException {
+        data = FashionSlice.write(root.resolve("fashion"), TRAIN, TEST);
+        trainFiles = IdxImageSets.train(data);
+    }
+
+    static Manifest prep(SparkSession spark, PrepOptions o, ByteArrayOutputStream log) throws IOException {
+        return new PrepJob(spark, new PrintStream(log, true), 100).run(o);
+    }
+
+    static Manifest prep(SparkSession spark, PrepOptions o) throws IOException {
+        return prep(spark, o, new ByteArrayOutputStream());
+    }
+
+    /** key -> "split/fold" of every record of a prepared dataset. */
+    static Map<String, String> assignment(SparkSession spark, String out) throws IOException {
+        PreparedDataset ds = PreparedDataset.open(out);
+        Map<String, String> m = new HashMap<>();
+        for (Split s : Split.values()) {
+            for (Row r : ds.records(spark, s.dirName()).select("key", "split", "fold").collectAsList()) {
+                assertEquals(s.dirName(), r.getString(1));
+                assertTrue(m.put(r.getString(0), r.getString(1) + "/" + r.getInt(2)) == null, "one record per key");
+            }
+        }
+        return m;
+    }
+
+    @Test
+    void countsShapesLabelsPixelsFoldsAndStats(SparkSession spark) throws IOException {
+        String out = root.resolve("out-main").toString();
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Manifest m = prep(spark, PrepOptions.of(data.toString(), out).withFolds(3).withPartitions(3), log);
+
+        SplitRule rule = new SplitRule(0.1, 0, 3);
+        long[] expected = new long[3];
+        long[] expectedFolds = new long[3];
+        for (String key : trainFiles.keys()) {
+            expected[rule.split(key, false).ordinal()]++;
+            if (rule.split(key, false) == Split.TRAIN) {
+                expectedFolds[rule.fold(key, false)]++;
+            }
+        }
+        assertEquals("idx", m.source().format());
+        assertEquals(10, m.classes().size());
+        assertEquals(new Manifest.ImageShape(1, 28, 28), m.shape());
+        assertEquals(new Manifest.Counts(expected[0], expected[1], TEST), m.counts());
+        assertEquals(Arrays.stream(expectedFolds).boxed().toList(), m.foldCounts());
+        assertEquals(TRAIN + TEST, m.totals().read());
+        assertEquals(TRAIN + TEST, m.totals().written());
+        assertEquals(0, m.totals().rejected());
+        assertTrue(m.rejected().isEmpty());
+        assertEquals(0.0, m.options().test());
+        assertEquals(m, Manifest.read(out, new Configuration()), "the manifest round-trips");
+        String text = log.toString();
+        assertTrue(text.contains(String.format("prep: images read %,d, written %,d, rejected 0", TRAIN + TEST,
+                TRAIN + TEST)), text);
+
+        PreparedDataset ds = PreparedDataset.open(out);
+        PreparedSplit train = ds.load(spark, "train");
+        ImageSet images = train.images();
+        assertEquals(expected[0], images.size());
+        int plane = 28 * 28;
+        byte[][] trainPixels = new byte[images.size()][];
+        for (int i = 0; i < images.size(); i++) {
+            String key = images.keys()[i];
+            if (i > 0) {
+                assertTrue(images.keys()[i - 1].compareTo(key) < 0, "ordered by key");
+            }
+            int index = Integer.parseInt(key.substring(key.indexOf('#') + 1));
+            assertEquals("train-images-idx3-ubyte.gz#" + index, key);
+            assertEquals(trainFiles.labels()[index], images.labels()[i], key);
+            trainPixels[i] = Arrays.copyOfRange(images.pixels(), i * plane, (i + 1) * plane);
+            assertArrayEquals(Arrays.copyOfRange(trainFiles.pixels(), index * plane, (index + 1) * plane),
+                    trainPixels[i], key);
+            assertEquals(rule.fold(key, false), train.folds()[i], key);
+        }
+        double[][] direct = DirectStats.of(trainPixels, 1, plane);
+        assertEquals(direct[1][0], m.stats().mean().get(0), 1e-9);
+        assertEquals(Math.sqrt(direct[0][0]), m.stats().std().get(0), 1e-9);
+        assertEquals(null, m.stats().covariance());
+
+        PreparedSplit test = ds.load(spark, "test");
+        assertEquals(TEST, test.images().size());
+        assertTrue(Arrays.stream(test.folds()).allMatch(f -> f == -1));
+        assertEquals(expected[1], ds.records(spark, "validation").count());
+    }
+
+    @Test
+    void splitsDoNotDependOnPartitionsAndAddingImagesMovesNothing(SparkSession spark) throws IOException {
+        String two = root.resolve("out-p2").toString();
+        String five = root.resolve("out-p5").toString();
+        prep(spark, PrepOptions.of(data.toString(), two).withFolds(4).withPartitions(2));
+        prep(spark, PrepOptions.of(data.toString(), five).withFolds(4).withPartitions(5));
+        Map<String, String> a = assignment(spark, two);
+        assertEquals(TRAIN + TEST, a.size());
+        assertEquals(a, assignment(spark, five));
+
+        Path bigger = FashionSlice.write(root.resolve("fashion-more"), TRAIN + 500, TEST);
+        String more = root.resolve("out-more").toString();
+        prep(spark, PrepOptions.of(bigger.toString(), more).withFolds(4));
+        Map<String, String> c = assignment(spark, more);
+        assertEquals(TRAIN + 500 + TEST, c.size());
+        for (Map.Entry<String, String> e : a.entrySet()) {
+            assertEquals(e.getValue(), c.get(e.getKey()), e.getKey());
+        }
+    }
+
+    @Test
+    void greyBecomesRgbAndIsResized(SparkSession spark) throws IOException {
+        String out = root.resolve("out-rgb").toString();
+        Manifest m = prep(spark, PrepOptions.of(data.toString(), out).withChannels(3).withSize(32));
+        assertEquals(new Manifest.ImageShape(3, 32, 32), m.shape());
+        ImageSet test = PreparedDataset.open(out).load(spark, "test").images();
+        int plane = 32 * 32;
+        byte[] px = test.pixels();
+        for (int i = 0; i < test.size(); i++) {
+            int base = i * 3 * plane;
+            assertArrayEquals(Arrays.copyOfRange(px, base, base + plane), Arrays.copyOfRange(px, base + plane, base + 2 * plane));
+            assertArrayEquals(Arrays.copyOfRange(px, base, base + plane), Arrays.copyOfRange(px, base + 2 * plane, base + 3 * plane));
+        }
+        // resizing by area averaging keeps an image's mean brightness
+        int index = Integer.parseInt(test.keys()[0].substring(test.keys()[0].indexOf('#') + 1));
+        ImageSet original = IdxImageSets.test(data);
+        double before = 0;
+        for (int j = 0; j < 784; j++) {
+            before += original.pixels()[index * 784 + j] & 0xff;
+        }
+        double after = 0;
+        for (int j = 0; j < plane; j++) {
+            after += px[j] & 0xff;
+        }
+        assertEquals(before / 784, after / plane, 2.0);
+        assertNotNull(m.stats().covariance(), "RGB statistics include the covariance");
+    }
+
+    @Test
+    void aTestFractionForASourceWithTestFilesIsRefusedBeforeWork(SparkSession spark) {
+        Path out = root.resolve("out-refused");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> prep(spark, PrepOptions.of(data.toString(), out.toString()).withFractions(0.1, 0.2)));
+        assertTrue(e.getMessage().contains("--test 0.2") && e.getMessage().contains("t10k"), e.getMessage());
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void aNonEmptyOutputIsKeptUnlessOverwriteIsGiven(SparkSession spark) throws IOException {
+        Path out = root.resolve("out-twice");
+        prep(spark, PrepOptions.of(data.toString(), out.toString()).withPartitions(2));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> prep(spark, PrepOptions.of(data.toString(), out.toString())));
+        assertTrue(e.getMessage().contains("--overwrite"), e.getMessage());
+        Manifest m = prep(spark, PrepOptions.of(data.toString(), out.toString()).withOut(out.toString(), true)
+                .withFolds(2));
+        assertEquals(2, m.foldCounts().size());
+        assertEquals(TRAIN + TEST, assignment(spark, out.toString()).size());
+    }
+}

@@ -7,23 +7,31 @@ import java.util.Locale;
 /**
  * Where the images come from, and which of them a run trains and validates on.
  *
- * @param format             {@code idx} (MNIST-style files: train-* and t10k-*)
- * @param path               the folder; default Debian's Fashion-MNIST
- * @param validationFraction the part of the training files held out for per-epoch validation,
- *                           chosen by a stable hash of each image's key (0: train on all of them)
- * @param folds              k, the number of cross-validation folds the training split is cut into
- *                           by the same hash; 0 = no folds
+ * @param format             {@code idx} (MNIST-style files: train-* and t10k-*) or {@code prepared}
+ *                           (a dataset written by {@code sparkconv prep}: manifest.json + Parquet)
+ * @param path               the folder (a prepared dataset: any Hadoop path); default Debian's Fashion-MNIST
+ * @param validationFraction idx: the part of the training files held out for per-epoch validation,
+ *                           chosen by a stable hash of each image's key. A prepared dataset has its
+ *                           validation split already
+ * @param folds              idx: k, the number of cross-validation folds the training split is cut
+ *                           into by the same hash; 0 = no folds. A prepared dataset has its folds
+ *                           already: 0 or the manifest's k
  * @param heldOutFold        with folds: the fold this run validates on and never trains on; -1 = none
+ * @param trainOnValidation  train on the training and validation splits together, with no validation
+ *                           (a search's retrain of its best setting)
  */
-public record DataConfig(String format, String path, Double validationFraction, Integer folds, Integer heldOutFold) {
+public record DataConfig(String format, String path, Double validationFraction, Integer folds, Integer heldOutFold,
+                         Boolean trainOnValidation) {
     public DataConfig {
         format = format == null ? "idx" : format.toLowerCase(Locale.ROOT);
         path = path == null ? IdxImageSets.DEBIAN_FASHION_MNIST.toString() : path;
         validationFraction = validationFraction == null ? 0.1 : validationFraction;
         folds = folds == null ? 0 : folds;
         heldOutFold = heldOutFold == null ? -1 : heldOutFold;
-        if (!format.equals("idx")) {
-            throw new IllegalArgumentException("format must be idx (prepared Parquet datasets come with the data-prep job), got '" + format + "'");
+        trainOnValidation = trainOnValidation != null && trainOnValidation;
+        if (!format.equals("idx") && !format.equals("prepared")) {
+            throw new IllegalArgumentException("format must be idx or prepared (a dataset written by sparkconv prep), got '"
+                    + format + "'");
         }
         if (!(validationFraction >= 0 && validationFraction < 1)) {
             throw new IllegalArgumentException("validation_fraction must be in [0, 1), got " + validationFraction);
@@ -34,23 +42,33 @@ public record DataConfig(String format, String path, Double validationFraction, 
         if (heldOutFold < -1 || heldOutFold >= Math.max(folds, 0) && heldOutFold != -1) {
             throw new IllegalArgumentException("held_out_fold must be -1 (none) or in [0, folds=" + folds + "), got " + heldOutFold);
         }
+        if (trainOnValidation && heldOutFold >= 0) {
+            throw new IllegalArgumentException("train_on_validation and held_out_fold exclude each other");
+        }
     }
 
     public DataConfig(String format, String path, Double validationFraction) {
-        this(format, path, validationFraction, null, null);
+        this(format, path, validationFraction, null, null, null);
     }
 
+    public boolean prepared() {
+        return format.equals("prepared");
+    }
+
+    /** Relative local paths are relative to the config file; a path with a scheme (hdfs://...) stays as it is. */
     DataConfig resolvedAgainst(Path dir) {
-        return new DataConfig(format, dir.resolve(path).normalize().toString(), validationFraction, folds, heldOutFold);
+        boolean hadoopUri = path.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*") || path.startsWith("file:");
+        String resolved = hadoopUri ? path : dir.resolve(path).normalize().toString();
+        return new DataConfig(format, resolved, validationFraction, folds, heldOutFold, trainOnValidation);
     }
 
     /** The same data with fold {@code fold} of {@code k} held out for validation. */
     public DataConfig holdingOut(int k, int fold) {
-        return new DataConfig(format, path, validationFraction, k, fold);
+        return new DataConfig(format, path, validationFraction, k, fold, false);
     }
 
     /** The same data, training on the training and validation splits together (no folds, no validation). */
     public DataConfig trainingOnAll() {
-        return new DataConfig(format, path, 0.0, 0, -1);
+        return new DataConfig(format, path, validationFraction, 0, -1, true);
     }
 }

@@ -218,15 +218,14 @@ public final class CrossValidation {
         if (options.folds() < 2) {
             return;
         }
-        TrainingData all = TrainingData.load(base.data(), plan.input(), plan.spec().name());
         for (int f = 0; f < options.folds(); f++) {
-            var parts = TrainingData.splitHeldOutFold(all.train(), base.data().validationFraction(), options.folds(), f);
-            if (parts[1].size() == 0) {
+            TrainingData parts = TrainingData.load(base.data().holdingOut(options.folds(), f), plan.input(), plan.spec().name());
+            if (parts.validation().size() == 0) {
                 throw new IllegalArgumentException("fold " + f + " of " + options.folds() + " is empty: "
-                        + all.train().size() + " training images are too few for " + options.folds() + " folds");
+                        + parts.train().size() + " training images are too few for " + options.folds() + " folds");
             }
-            if (parts[0].size() < options.workersPerTrial()) {
-                throw new IllegalArgumentException("fold " + f + " leaves " + parts[0].size() + " images to train on");
+            if (parts.train().size() < options.workersPerTrial()) {
+                throw new IllegalArgumentException("fold " + f + " leaves " + parts.train().size() + " images to train on");
             }
         }
     }

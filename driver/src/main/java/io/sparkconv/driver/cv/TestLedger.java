@@ -3,6 +3,7 @@ package io.sparkconv.driver.cv;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.sparkconv.driver.config.DataConfig;
+import io.sparkconv.prep.prepared.RecordSchema;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -19,6 +20,10 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
 
 /**
  * Every time a test split was scored by a search, one JSON line: which data (by a fingerprint of
@@ -91,33 +96,44 @@ public final class TestLedger {
 
     /**
      * A fingerprint of a dataset's test split: SHA-256 over the test files' names, sizes and first
-     * and last 64 KiB, so the same files under another path are recognized as the same test set.
+     * and last 64 KiB (IDX: t10k-*; prepared: the test split's Parquet files), so the same files
+     * under another path are recognized as the same test set.
      */
     public static String fingerprint(DataConfig data) throws IOException {
-        Path dir = Path.of(data.path());
-        List<Path> testFiles;
-        try (Stream<Path> s = Files.list(dir)) {
-            testFiles = s.filter(p -> p.getFileName().toString().startsWith("t10k-")).sorted().toList();
+        Configuration conf = new Configuration();
+        org.apache.hadoop.fs.Path dir = data.prepared()
+                ? new org.apache.hadoop.fs.Path(data.path(), RecordSchema.RECORDS_DIR + "/" + RecordSchema.SPLIT + "=test")
+                : new org.apache.hadoop.fs.Path(Path.of(data.path()).toAbsolutePath().toUri());
+        FileSystem fs = dir.getFileSystem(conf);
+        List<FileStatus> testFiles = new ArrayList<>();
+        if (fs.exists(dir)) {
+            for (FileStatus st : fs.listStatus(dir)) {
+                String name = st.getPath().getName();
+                if (st.isFile() && (data.prepared() ? name.endsWith(".parquet") : name.startsWith("t10k-"))) {
+                    testFiles.add(st);
+                }
+            }
         }
         if (testFiles.isEmpty()) {
-            throw new IllegalArgumentException(dir + ": no test files (t10k-*) to fingerprint");
+            throw new IllegalArgumentException(dir + ": no test files to score");
         }
+        testFiles.sort(java.util.Comparator.comparing(st -> st.getPath().getName()));
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             sha.update(data.format().getBytes(StandardCharsets.UTF_8));
-            for (Path p : testFiles) {
-                sha.update(p.getFileName().toString().getBytes(StandardCharsets.UTF_8));
-                long size = Files.size(p);
+            for (FileStatus st : testFiles) {
+                sha.update(st.getPath().getName().getBytes(StandardCharsets.UTF_8));
+                long size = st.getLen();
                 sha.update(Long.toString(size).getBytes(StandardCharsets.UTF_8));
-                try (FileChannel ch = FileChannel.open(p)) {
-                    int chunk = (int) Math.min(size, 65536);
-                    ByteBuffer head = ByteBuffer.allocate(chunk);
-                    ch.read(head, 0);
-                    sha.update(head.flip());
-                    ByteBuffer tail = ByteBuffer.allocate(chunk);
-                    ch.read(tail, size - chunk);
-                    sha.update(tail.flip());
+                int chunk = (int) Math.min(size, 65536);
+                byte[] head = new byte[chunk];
+                byte[] tail = new byte[chunk];
+                try (FSDataInputStream in = fs.open(st.getPath())) {
+                    in.readFully(0, head);
+                    in.readFully(size - chunk, tail);
                 }
+                sha.update(head);
+                sha.update(tail);
             }
             return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
         } catch (NoSuchAlgorithmException e) {

@@ -4,29 +4,83 @@ import io.sparkconv.driver.config.DataConfig;
 import io.sparkconv.kernels.spec.Shape;
 import io.sparkconv.prep.data.ImageSet;
 import io.sparkconv.prep.idx.IdxImageSets;
+import io.sparkconv.prep.manifest.Manifest;
+import io.sparkconv.prep.prepared.PreparedSplit;
 import io.sparkconv.prep.split.StableSplit;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.stream.IntStream;
+import org.apache.hadoop.conf.Configuration;
 
 /**
- * The three splits a run uses: train and validation carved from the training files by a stable
- * hash of each image's key, and the test files. The driver and every worker load them the same
+ * The three splits a run uses: from IDX files, train and validation carved from the training files
+ * by a stable hash of each image's key, and the test files; from a prepared dataset, its splits. The driver and every worker load them the same
  * way, so position p of the training split means the same image everywhere.
  */
 public record TrainingData(ImageSet train, ImageSet validation, ImageSet test) {
     public static TrainingData load(DataConfig data, Shape expected, String netName) throws IOException {
+        TrainingData loaded = data.prepared() ? loadPrepared(data) : loadIdx(data);
+        if (!loaded.train().shape().equals(expected)) {
+            throw new IllegalArgumentException("net '" + netName + "' takes " + expected
+                    + " images but " + data.path() + " holds " + loaded.train().shape());
+        }
+        return loaded;
+    }
+
+    private static TrainingData loadIdx(DataConfig data) throws IOException {
         Path dir = Path.of(data.path());
         ImageSet all = IdxImageSets.train(dir);
-        if (!all.shape().equals(expected)) {
-            throw new IllegalArgumentException("net '" + netName + "' takes " + expected
-                    + " images but " + dir + " holds " + all.shape());
+        ImageSet test = IdxImageSets.test(dir);
+        if (data.trainOnValidation()) {
+            return new TrainingData(all.subset("train+validation", IntStream.range(0, all.size()).toArray()),
+                    all.subset("validation", new int[0]), test);
         }
         ImageSet[] parts = splitTrainValidation(all, data.validationFraction());
         if (data.heldOutFold() >= 0) {
             parts = splitHeldOutFold(parts[0], data.validationFraction(), data.folds(), data.heldOutFold());
         }
-        return new TrainingData(parts[0], parts[1], IdxImageSets.test(dir));
+        return new TrainingData(parts[0], parts[1], test);
+    }
+
+    /**
+     * A dataset written by {@code sparkconv prep}: its own validation and test splits, and the folds
+     * its manifest records (never recomputed here, so a fold means what the manifest says).
+     */
+    private static TrainingData loadPrepared(DataConfig data) throws IOException {
+        Configuration conf = new Configuration();
+        Manifest manifest = Manifest.read(data.path(), conf);
+        PreparedSplit train = PreparedFiles.read(data.path(), manifest, "train", conf);
+        PreparedSplit validation = PreparedFiles.read(data.path(), manifest, "validation", conf);
+        ImageSet test = PreparedFiles.read(data.path(), manifest, "test", conf).images();
+        if (data.trainOnValidation()) {
+            return new TrainingData(concat("train+validation", train.images(), validation.images()),
+                    validation.images().subset("validation", new int[0]), test);
+        }
+        if (data.heldOutFold() >= 0) {
+            int k = manifest.foldCounts() == null ? 0 : manifest.foldCounts().size();
+            if (data.folds() != k) {
+                throw new IllegalArgumentException(data.path() + " was prepared with " + k + " folds, not "
+                        + data.folds() + " (prepare it again with --folds " + data.folds() + ")");
+            }
+            int held = data.heldOutFold();
+            int[] folds = train.folds();
+            int[] in = IntStream.range(0, folds.length).filter(i -> folds[i] != held).toArray();
+            int[] out = IntStream.range(0, folds.length).filter(i -> folds[i] == held).toArray();
+            return new TrainingData(train.images().subset("train-without-fold" + held, in),
+                    train.images().subset("fold" + held, out), test);
+        }
+        return new TrainingData(train.images(), validation.images(), test);
+    }
+
+    /** a then b, as one set; keys stay unique because splits never share a record. */
+    static ImageSet concat(String name, ImageSet a, ImageSet b) {
+        byte[] pixels = new byte[a.pixels().length + b.pixels().length];
+        System.arraycopy(a.pixels(), 0, pixels, 0, a.pixels().length);
+        System.arraycopy(b.pixels(), 0, pixels, a.pixels().length, b.pixels().length);
+        int[] labels = IntStream.concat(IntStream.of(a.labels()), IntStream.of(b.labels())).toArray();
+        String[] keys = java.util.stream.Stream.concat(java.util.Arrays.stream(a.keys()), java.util.Arrays.stream(b.keys()))
+                .toArray(String[]::new);
+        return new ImageSet(name, a.shape(), Math.max(a.classes(), b.classes()), pixels, labels, keys);
     }
 
     /**

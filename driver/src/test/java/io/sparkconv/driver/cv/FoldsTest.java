@@ -62,11 +62,12 @@ class FoldsTest {
 
     @Test
     void dataConfigChecksFolds() {
-        assertThrows(IllegalArgumentException.class, () -> new DataConfig("idx", "/x", 0.1, 1, -1));
-        assertThrows(IllegalArgumentException.class, () -> new DataConfig("idx", "/x", 0.1, 3, 3));
-        assertThrows(IllegalArgumentException.class, () -> new DataConfig("idx", "/x", 0.1, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new DataConfig("idx", "/x", 0.1, 1, -1, null));
+        assertThrows(IllegalArgumentException.class, () -> new DataConfig("idx", "/x", 0.1, 3, 3, null));
+        assertThrows(IllegalArgumentException.class, () -> new DataConfig("idx", "/x", 0.1, 0, 0, null));
         DataConfig d = new DataConfig("idx", "/x", 0.1).holdingOut(3, 2);
         assertEquals(2, d.heldOutFold());
-        assertEquals(0.0, d.trainingOnAll().validationFraction());
+        assertTrue(d.trainingOnAll().trainOnValidation());
+        assertEquals(-1, d.trainingOnAll().heldOutFold());
     }
 }

@@ -7,7 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkconv.driver.checkpoint.Checkpoint;
 import io.sparkconv.driver.cli.Main;
+import io.sparkconv.prep.job.PrepJob;
+import io.sparkconv.prep.job.PrepOptions;
+import io.sparkconv.prep.manifest.Manifest;
 import io.sparkconv.testing.FashionSlice;
+import io.sparkconv.testing.SharedSparkSession;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -20,7 +26,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * submit-scripts/local-cluster from this test JVM's classpath; the training driver is a separate
  * JVM too, as spark-submit would start it.
  */
+@ExtendWith(SharedSparkSession.class)
 class StandaloneClusterTest {
     static final Path TOP = Path.of("..").toAbsolutePath().normalize();
     static final Path LENET = TOP.resolve("conf/nets/lenet.yaml");
@@ -140,8 +149,17 @@ class StandaloneClusterTest {
     }
 
     @Test
-    void foldsOfASearchRunAsOverlappingJobsAndTheTestSplitIsScoredOnce(@TempDir Path dir) throws Exception {
-        Path conf = config(dir, 1, "");
+    void foldsOfASearchRunAsOverlappingJobsAndTheTestSplitIsScoredOnce(@TempDir Path dir, SparkSession spark) throws Exception {
+        // A small prepared dataset with 3 folds, made by the prep job on this JVM's local session.
+        String prepared = dir.resolve("prepared").toString();
+        Manifest manifest = new PrepJob(spark, new PrintStream(new ByteArrayOutputStream(), true), 1000)
+                .run(PrepOptions.of(data.toString(), prepared).withFolds(3).withPartitions(2));
+        Path conf = dir.resolve("cv.yaml");
+        Files.writeString(conf, "net: " + LENET + "\n"
+                + "data: {format: prepared, path: " + prepared + "}\n"
+                + "training: {epochs: 1, batch_size: 49, eval_batch_size: 100, seed: 5,"
+                + " sgd: {lr: 0.02, momentum: 0.9, l2: 5.0e-4}}\n"
+                + "runtime: {threads: 1}\n");
         Path out = dir.resolve("cv");
         Path home = dir.resolve("home");
         List<String> cmd = new ArrayList<>(List.of(
@@ -187,6 +205,7 @@ class StandaloneClusterTest {
         assertTrue(cv.get("best").get("test_accuracy").asDouble() > 0.3, cv.get("best").toString());
         // The retrain learned from training + validation data: all 1,120 training files.
         assertEquals(1120, cv.get("best").get("train_images").asInt());
+        assertEquals(manifest.counts().test(), cv.get("best").get("test_images").asLong());
         assertEquals(1, cv.get("test_split").get("uses").asInt());
         assertEquals(1, Files.readAllLines(home.resolve("test-uses.jsonl")).size());
 

@@ -2,6 +2,7 @@ package io.sparkconv.driver.data;
 
 import io.sparkconv.driver.config.DataConfig;
 import io.sparkconv.kernels.spec.Shape;
+import io.sparkconv.prep.augment.AugmentSpec;
 import io.sparkconv.prep.data.ImageSet;
 import io.sparkconv.prep.idx.IdxImageSets;
 import io.sparkconv.prep.split.StableSplit;
@@ -15,12 +16,18 @@ import java.util.stream.IntStream;
  * way, so position p of the training split means the same image everywhere.
  */
 public record TrainingData(ImageSet train, ImageSet validation, ImageSet test) {
-    public static TrainingData load(DataConfig data, Shape expected, String netName) throws IOException {
+    /**
+     * Loads the splits and checks, before any training, that the augmenter turns the images into
+     * what the net takes ({@code expected}: the crop, or the images' own shape without one).
+     */
+    public static TrainingData load(DataConfig data, AugmentSpec augment, Shape expected, String netName)
+            throws IOException {
         Path dir = Path.of(data.path());
         ImageSet all = IdxImageSets.train(dir);
-        if (!all.shape().equals(expected)) {
-            throw new IllegalArgumentException("net '" + netName + "' takes " + expected
-                    + " images but " + dir + " holds " + all.shape());
+        Shape seen = augment.outputShape(all.shape());
+        if (!seen.equals(expected)) {
+            throw new IllegalArgumentException("net '" + netName + "' takes " + expected + " images but " + dir
+                    + " holds " + all.shape() + (seen.equals(all.shape()) ? "" : ", which augment crops to " + seen));
         }
         ImageSet[] parts = splitTrainValidation(all, data.validationFraction());
         return new TrainingData(parts[0], parts[1], IdxImageSets.test(dir));

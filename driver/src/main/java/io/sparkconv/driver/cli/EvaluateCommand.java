@@ -10,7 +10,7 @@ import io.sparkconv.kernels.net.Net;
 import io.sparkconv.kernels.parallel.ThreadTeam;
 import io.sparkconv.kernels.spec.NetPlan;
 import io.sparkconv.prep.data.ImageSet;
-import io.sparkconv.prep.normalize.PixelNormalizer;
+import io.sparkconv.prep.augment.Augmenter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -46,9 +46,9 @@ final class EvaluateCommand implements Callable<Integer> {
                 () -> new IllegalArgumentException("--run " + run + ": no checkpoint in " + modelDir));
         TrainConfig config = TrainConfig.fromJson(model.header().configJson());
         NetPlan plan = NetPlan.of(config.netSpec());
-        TrainingData data = TrainingData.load(config.data(), plan.input(), plan.spec().name());
-        // The normalization the run trained with: its training part's mean, recomputed the same way.
-        PixelNormalizer normalizer = PixelNormalizer.fitOn(data.train());
+        TrainingData data = TrainingData.load(config.data(), config.augment(), plan.input(), plan.spec().name());
+        // The normalization the run trained with: its training part's statistics, recomputed the same way.
+        Augmenter augmenter = Augmenter.fit(config.augment(), data.train());
         ImageSet set = which.equals("test") ? data.test() : data.validation();
         if (set.size() == 0) {
             throw new IllegalArgumentException("the run's " + which + " split is empty (it trained on all its training files)");
@@ -59,7 +59,7 @@ final class EvaluateCommand implements Callable<Integer> {
                      .compile(plan, batch, team)) {
             System.arraycopy(model.params(), 0, net.parameters(), 0, model.params().length);
             net.parametersChanged();
-            Evaluation e = Evaluation.of(net, set, normalizer, batch);
+            Evaluation e = Evaluation.of(net, set, augmenter, batch);
             System.out.printf(Locale.ROOT, "%s accuracy %.4f (loss %.4f) on %,d images of %s%n",
                     which, e.accuracy(), e.loss(), e.images(), config.data().path());
             if (which.equals("test")) {

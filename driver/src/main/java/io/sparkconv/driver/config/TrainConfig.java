@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.sparkconv.kernels.spec.NetSpec;
 import io.sparkconv.kernels.spec.SpecException;
 import io.sparkconv.kernels.spec.SpecFiles;
+import io.sparkconv.prep.augment.AugmentSpec;
 import java.nio.file.Path;
 
 /**
@@ -15,18 +16,20 @@ import java.nio.file.Path;
  * <pre>
  * net: nets/lenet.yaml           # relative to this file; or an inline net spec
  * data: {format: idx, path: /usr/share/datasets/fashion-mnist, validation_fraction: 0.1}
+ * augment: {crop: 28, pad: 4, flip: true, mean: per_channel}   # optional; see AugmentSpec
  * training: {epochs: 10, batch_size: 100, seed: 42, sgd: {lr: 0.01, momentum: 0.9, l2: 5.0e-4}}
  * runtime: {backend: auto, threads: 0}
  * distributed: {master: none, workers: 0, sync: ring}
  * </pre>
  */
-public record TrainConfig(Object net, DataConfig data, TrainingConfig training, RuntimeConfig runtime,
-                          DistributedConfig distributed) {
+public record TrainConfig(Object net, DataConfig data, AugmentSpec augment, TrainingConfig training,
+                          RuntimeConfig runtime, DistributedConfig distributed) {
     public TrainConfig {
         if (net == null) {
             throw new IllegalArgumentException("'net' is required: a path to a net spec or an inline net");
         }
         data = data == null ? new DataConfig(null, null, null) : data;
+        augment = augment == null ? AugmentSpec.none() : augment;
         training = training == null ? TrainingConfig.defaults() : training;
         runtime = runtime == null ? new RuntimeConfig(null, null) : runtime;
         distributed = distributed == null ? DistributedConfig.defaults() : distributed;
@@ -46,7 +49,13 @@ public record TrainConfig(Object net, DataConfig data, TrainingConfig training, 
                 throw new SpecException(file + ": net: " + e.getMessage(), e);
             }
         }
-        return new TrainConfig(netSpec, raw.data.resolvedAgainst(dir), raw.training, raw.runtime, raw.distributed);
+        int crop = raw.augment == null ? 0 : raw.augment.crop();
+        if (crop > 0 && (netSpec.input().height() != crop || netSpec.input().width() != crop)) {
+            throw new SpecException(file + ": augment.crop: the net sees the " + crop + "x" + crop + " crop, but net '"
+                    + netSpec.name() + "' takes " + netSpec.input() + " inputs");
+        }
+        return new TrainConfig(netSpec, raw.data.resolvedAgainst(dir), raw.augment, raw.training, raw.runtime,
+                raw.distributed);
     }
 
     /** The resolved config as JSON, to ship to workers; {@link #fromJson} reads it back. */
@@ -62,7 +71,7 @@ public record TrainConfig(Object net, DataConfig data, TrainingConfig training, 
     public static TrainConfig fromJson(String json) {
         TrainConfig raw = SpecFiles.parse(json, "resolved config", TrainConfig.class);
         NetSpec netSpec = SpecFiles.yaml().convertValue(raw.net, NetSpec.class);
-        return new TrainConfig(netSpec, raw.data, raw.training, raw.runtime, raw.distributed);
+        return new TrainConfig(netSpec, raw.data, raw.augment, raw.training, raw.runtime, raw.distributed);
     }
 
     /** The net, once {@link #load} has resolved it. */
@@ -75,14 +84,14 @@ public record TrainConfig(Object net, DataConfig data, TrainingConfig training, 
     }
 
     public TrainConfig withTraining(TrainingConfig t) {
-        return new TrainConfig(net, data, t, runtime, distributed);
+        return new TrainConfig(net, data, augment, t, runtime, distributed);
     }
 
     public TrainConfig withDistributed(DistributedConfig d) {
-        return new TrainConfig(net, data, training, runtime, d);
+        return new TrainConfig(net, data, augment, training, runtime, d);
     }
 
     public TrainConfig withRuntime(RuntimeConfig r) {
-        return new TrainConfig(net, data, training, r, distributed);
+        return new TrainConfig(net, data, augment, training, r, distributed);
     }
 }

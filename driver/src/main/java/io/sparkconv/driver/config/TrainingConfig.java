@@ -10,7 +10,7 @@ import io.sparkconv.kernels.train.HopelessRun;
  * @param epochs         passes over the training split
  * @param batchSize      the global mini-batch B
  * @param evalBatchSize  images per inference call when scoring validation and test
- * @param seed           the one seed every random choice is keyed from (init, shuffling, dropout)
+ * @param seed           the one seed every random choice is keyed from (init, shuffling, dropout, augmentation)
  * @param sgd            learning rate, momentum, L2
  * @param schedule       learning-rate schedule: constant, step or cosine
  * @param stopHopelessAfter 0 = always train every epoch; N = stop a run whose training loss is no

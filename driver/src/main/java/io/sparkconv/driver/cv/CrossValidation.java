@@ -207,7 +207,7 @@ public final class CrossValidation {
     private TrainConfig runConfig(TrainingConfig t, DataConfig data, int workers, Path dir) {
         DistributedConfig d = base.distributed();
         RuntimeConfig r = base.runtime();
-        return new TrainConfig(base.netSpec(), data, t,
+        return new TrainConfig(base.netSpec(), data, base.augment(), t,
                 new RuntimeConfig(r.backend(), options.threadsPerWorker(), r.precision()),
                 new DistributedConfig(d.master(), workers, d.sync(), d.checkpointEvery(),
                         dir.resolve("checkpoints").toAbsolutePath().toUri().toString(), d.timeoutSeconds(), d.maxAttempts()));
@@ -219,7 +219,8 @@ public final class CrossValidation {
             return;
         }
         for (int f = 0; f < options.folds(); f++) {
-            TrainingData parts = TrainingData.load(base.data().holdingOut(options.folds(), f), plan.input(), plan.spec().name());
+            TrainingData parts = TrainingData.load(base.data().holdingOut(options.folds(), f), base.augment(), plan.input(),
+                    plan.spec().name());
             if (parts.validation().size() == 0) {
                 throw new IllegalArgumentException("fold " + f + " of " + options.folds() + " is empty: "
                         + parts.train().size() + " training images are too few for " + options.folds() + " folds");

@@ -2,6 +2,7 @@ package io.sparkconv.driver.data;
 
 import io.sparkconv.driver.config.DataConfig;
 import io.sparkconv.kernels.spec.Shape;
+import io.sparkconv.prep.augment.AugmentSpec;
 import io.sparkconv.prep.data.ImageSet;
 import io.sparkconv.prep.idx.IdxImageSets;
 import io.sparkconv.prep.manifest.Manifest;
@@ -14,15 +15,23 @@ import org.apache.hadoop.conf.Configuration;
 
 /**
  * The three splits a run uses: from IDX files, train and validation carved from the training files
- * by a stable hash of each image's key, and the test files; from a prepared dataset, its splits. The driver and every worker load them the same
- * way, so position p of the training split means the same image everywhere.
+ * by a stable hash of each image's key, and the test files; from a prepared dataset, its splits.
+ * The driver and every worker load them the same way, so position p of the training split means
+ * the same image everywhere.
  */
 public record TrainingData(ImageSet train, ImageSet validation, ImageSet test) {
-    public static TrainingData load(DataConfig data, Shape expected, String netName) throws IOException {
+    /**
+     * Loads the splits and checks, before any training, that the augmenter turns the images into
+     * what the net takes ({@code expected}: the crop, or the images' own shape without one).
+     */
+    public static TrainingData load(DataConfig data, AugmentSpec augment, Shape expected, String netName)
+            throws IOException {
         TrainingData loaded = data.prepared() ? loadPrepared(data) : loadIdx(data);
-        if (!loaded.train().shape().equals(expected)) {
-            throw new IllegalArgumentException("net '" + netName + "' takes " + expected
-                    + " images but " + data.path() + " holds " + loaded.train().shape());
+        Shape stored = loaded.train().shape();
+        Shape seen = augment.outputShape(stored);
+        if (!seen.equals(expected)) {
+            throw new IllegalArgumentException("net '" + netName + "' takes " + expected + " images but " + data.path()
+                    + " holds " + stored + (seen.equals(stored) ? "" : ", which augment crops to " + seen));
         }
         return loaded;
     }

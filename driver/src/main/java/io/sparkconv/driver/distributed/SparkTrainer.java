@@ -13,7 +13,7 @@ import io.sparkconv.kernels.net.Net;
 import io.sparkconv.kernels.parallel.ThreadTeam;
 import io.sparkconv.kernels.spec.NetPlan;
 import io.sparkconv.kernels.train.BatchPlan;
-import io.sparkconv.prep.normalize.PixelNormalizer;
+import io.sparkconv.prep.augment.Augmenter;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -92,8 +92,8 @@ public final class SparkTrainer {
         TrainingConfig t = config.training();
         DistributedConfig d = config.distributed();
         NetPlan plan = NetPlan.of(config.netSpec());
-        TrainingData data = TrainingData.load(config.data(), plan.input(), plan.spec().name());
-        PixelNormalizer normalizer = PixelNormalizer.fitOn(data.train());
+        TrainingData data = TrainingData.load(config.data(), config.augment(), plan.input(), plan.spec().name());
+        Augmenter augmenter = Augmenter.fit(config.augment(), data.train());
         progress.print(plan);
         progress.printf("data: %,d train, %,d validation, %,d test images from %s%n",
                 data.train().size(), data.validation().size(), data.test().size(), config.data().path());
@@ -129,7 +129,7 @@ public final class SparkTrainer {
                 master, workers, threads, d.sync(), t.batchSize(), t.epochs(), t.seed());
         try (ProgressServer server = new ProgressServer(host, progress)) {
             waitForExecutors(sc, local > 0 ? 1 : workers);
-            WorkerSpec first = new WorkerSpec(config.toJson(), workers, threads, normalizer.channelMean(),
+            WorkerSpec first = new WorkerSpec(config.toJson(), workers, threads, augmenter.statistics(),
                     host, server.port(), System.nanoTime() & 0xffffffffL, checkpointDir,
                     d.checkpointEvery(), d.timeoutSeconds() * 1000L, 0);
             WorkerSpec spec = first;
@@ -170,7 +170,7 @@ public final class SparkTrainer {
                 System.arraycopy(lead.params(), 0, net.parameters(), 0, lead.params().length);
                 net.parametersChanged();
                 // The test split is scored once, here, after every training decision is made.
-                Evaluation test = scoreTest ? Evaluation.of(net, data.test(), normalizer, t.evalBatchSize())
+                Evaluation test = scoreTest ? Evaluation.of(net, data.test(), augmenter, t.evalBatchSize())
                         : Evaluation.notScored();
                 // Throughput over the step loops, as the local trainer measures it; a relaunch's lost
                 // attempt and the job's start-up count in wall_seconds only.
@@ -180,7 +180,7 @@ public final class SparkTrainer {
                         data.train().size(), data.validation().size(), data.test().size(),
                         last.header().trainLoss(), last.header().valAccuracy(), last.header().valLoss(),
                         test.accuracy(), test.loss(), images / loopSeconds, loopSeconds,
-                        (System.nanoTime() - wallStart) / 1e9, normalizer.channelMean(),
+                        (System.nanoTime() - wallStart) / 1e9, augmenter.statistics().channelMean(),
                         new RunSummary.Distributed(master, workers, d.sync(), restarts,
                                 lead.allReduceMillisPerStep(), lead.computeMillisPerStep(), checkpointDir),
                         config);

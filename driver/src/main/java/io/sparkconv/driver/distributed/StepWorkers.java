@@ -10,7 +10,7 @@ import io.sparkconv.kernels.net.Net;
 import io.sparkconv.kernels.parallel.ThreadTeam;
 import io.sparkconv.kernels.spec.NetPlan;
 import io.sparkconv.kernels.train.BatchPlan;
-import io.sparkconv.prep.normalize.PixelNormalizer;
+import io.sparkconv.prep.augment.Augmenter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
@@ -28,7 +28,7 @@ final class StepWorkers {
     private final int workers;
     private final BatchPlan batches;
     private final WorkerShard shard;
-    private final PixelNormalizer normalizer;
+    private final Augmenter augmenter;
     private final ThreadTeam team;
     private final Net net;
     private final Batch batch;
@@ -41,10 +41,10 @@ final class StepWorkers {
         NetPlan plan = NetPlan.of(config.netSpec());
         this.rank = rank;
         this.workers = spec.workers();
-        TrainingData data = TrainingData.load(config.data(), plan.input(), plan.spec().name());
+        TrainingData data = TrainingData.load(config.data(), config.augment(), plan.input(), plan.spec().name());
         this.batches = new BatchPlan(t.seed(), data.train().size(), t.batchSize(), workers);
-        this.normalizer = new PixelNormalizer(spec.channelMean());
-        this.shard = new WorkerShard(data, rank, workers, normalizer);
+        this.augmenter = new Augmenter(config.augment(), spec.statistics());
+        this.shard = new WorkerShard(data, rank, workers, augmenter);
         this.team = new ThreadTeam(spec.threads());
         this.net = Backends.select(config.runtime().backend(), config.runtime().precision())
                 .compile(plan, Math.max(batches.shareSize(rank), t.evalBatchSize()), team);
@@ -69,7 +69,7 @@ final class StepWorkers {
     static int trainSize(WorkerSpec spec) throws IOException {
         TrainConfig config = TrainConfig.fromJson(spec.configJson());
         NetPlan plan = NetPlan.of(config.netSpec());
-        return TrainingData.load(config.data(), plan.input(), plan.spec().name()).train().size();
+        return TrainingData.load(config.data(), config.augment(), plan.input(), plan.spec().name()).train().size();
     }
 
     /** Drops this run's worker states in the driver's JVM (local mode); executors drop theirs with the app. */
@@ -105,7 +105,7 @@ final class StepWorkers {
     synchronized float[] validate(float[] params) {
         System.arraycopy(params, 0, net.parameters(), 0, params.length);
         net.parametersChanged();
-        Evaluation e = Evaluation.of(net, shard.validation, normalizer, config.training().evalBatchSize());
+        Evaluation e = Evaluation.of(net, shard.validation, augmenter, config.training().evalBatchSize());
         return new float[] {(float) (e.accuracy() * e.images()), (float) (e.loss() * e.images()), e.images()};
     }
 }

@@ -15,7 +15,7 @@ import io.sparkconv.kernels.spec.NetPlan;
 import io.sparkconv.kernels.train.BatchPlan;
 import io.sparkconv.kernels.train.HopelessRun;
 import io.sparkconv.kernels.train.TrainingStep;
-import io.sparkconv.prep.normalize.PixelNormalizer;
+import io.sparkconv.prep.augment.Augmenter;
 import io.sparkconv.driver.ring.RingAllReduce;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -46,9 +46,9 @@ public final class TrainingWorker {
         TrainingConfig t = config.training();
         NetPlan plan = NetPlan.of(config.netSpec());
         int k = spec.workers();
-        TrainingData data = TrainingData.load(config.data(), plan.input(), plan.spec().name());
-        PixelNormalizer normalizer = new PixelNormalizer(spec.channelMean());
-        WorkerShard shard = new WorkerShard(data, rank, k, normalizer);
+        TrainingData data = TrainingData.load(config.data(), config.augment(), plan.input(), plan.spec().name());
+        Augmenter augmenter = new Augmenter(config.augment(), spec.statistics());
+        WorkerShard shard = new WorkerShard(data, rank, k, augmenter);
         BatchPlan batches = new BatchPlan(t.seed(), data.train().size(), t.batchSize(), k);
         int share = batches.shareSize(rank);
 
@@ -124,7 +124,7 @@ public final class TrainingWorker {
                     }
                 }
                 loopNanos += System.nanoTime() - epochStart;
-                Evaluation val = Evaluation.of(net, shard.validation, normalizer, t.evalBatchSize());
+                Evaluation val = Evaluation.of(net, shard.validation, augmenter, t.evalBatchSize());
                 scalar[0] = (float) (val.accuracy() * val.images());
                 scalar[1] = (float) (val.loss() * val.images());
                 scalar[2] = val.images();

@@ -3,7 +3,7 @@ package io.sparkconv.driver.distributed;
 import io.sparkconv.driver.data.TrainingData;
 import io.sparkconv.kernels.net.Batch;
 import io.sparkconv.prep.data.ImageSet;
-import io.sparkconv.prep.normalize.PixelNormalizer;
+import io.sparkconv.prep.augment.Augmenter;
 
 /**
  * The part of the training and validation splits one of K workers holds: positions rank, rank+K,
@@ -14,21 +14,24 @@ final class WorkerShard {
     final ImageSet validation;
     private final int[] labels;
     private final int workers;
-    private final PixelNormalizer normalizer;
+    private final Augmenter augmenter;
 
-    WorkerShard(TrainingData data, int rank, int workers, PixelNormalizer normalizer) {
+    WorkerShard(TrainingData data, int rank, int workers, Augmenter augmenter) {
         this.train = TrainingData.shard(data.train(), rank, workers);
         this.validation = TrainingData.shard(data.validation(), rank, workers);
         this.labels = data.train().labels();
         this.workers = workers;
-        this.normalizer = normalizer;
+        this.augmenter = augmenter;
     }
 
-    /** Fills the batch with training positions order[from, from+count); sample ids are the positions. */
+    /**
+     * Fills the batch with training positions order[from, from+count), augmented; sample ids are the
+     * positions, so crops and dropout masks are the ones a single process draws for the same image.
+     */
     void fill(Batch batch, int[] order, int from, int count, int epoch, long seed) {
         for (int i = 0; i < count; i++) {
             int position = order[from + i];
-            normalizer.normalize(train, position / workers, batch.images, i);
+            augmenter.augment(train, position / workers, position, epoch, seed, batch.images, i);
             batch.labels[i] = labels[position];
             batch.sampleIds[i] = position;
         }

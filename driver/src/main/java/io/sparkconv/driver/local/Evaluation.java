@@ -1,41 +1,53 @@
 package io.sparkconv.driver.local;
 
 import io.sparkconv.kernels.net.Net;
+import io.sparkconv.prep.augment.Augmenter;
 import io.sparkconv.prep.data.ImageSet;
-import io.sparkconv.prep.normalize.PixelNormalizer;
 
-/** Accuracy and mean cross-entropy of a net on a whole image set, in inference mode. */
+/**
+ * Accuracy and mean cross-entropy of a net on a whole image set, in inference mode, on the
+ * augmenter's evaluation windows: the center crop, or the softmax averaged over the ten crops.
+ */
 public record Evaluation(double accuracy, double loss, int images) {
     /** What a run reports for a split it was not allowed to look at. */
     public static Evaluation notScored() {
         return new Evaluation(Double.NaN, Double.NaN, 0);
     }
 
-    public static Evaluation of(Net net, ImageSet set, PixelNormalizer normalizer, int batch) {
+    public static Evaluation of(Net net, ImageSet set, Augmenter augmenter, int batch) {
         int classes = net.plan().classes();
         int chunk = Math.min(batch, net.maxBatch());
-        float[] images = new float[chunk * set.shape().size()];
+        int views = augmenter.views();
+        float[] images = new float[chunk * augmenter.output().size()];
         float[] probs = new float[chunk * classes];
+        float[] mean = views > 1 ? new float[chunk * classes] : probs;
         int correct = 0;
         double loss = 0;
         for (int from = 0; from < set.size(); from += chunk) {
             int n = Math.min(chunk, set.size() - from);
-            for (int i = 0; i < n; i++) {
-                normalizer.normalize(set, from + i, images, i);
+            for (int v = 0; v < views; v++) {
+                for (int i = 0; i < n; i++) {
+                    augmenter.evaluate(set, from + i, v, images, i);
+                }
+                net.predict(images, n, probs);
+                if (views > 1) {
+                    for (int j = 0; j < n * classes; j++) {
+                        mean[j] = (v == 0 ? 0f : mean[j]) + probs[j] / views;
+                    }
+                }
             }
-            net.predict(images, n, probs);
             for (int i = 0; i < n; i++) {
                 int label = set.labels()[from + i];
                 int best = 0;
                 for (int k = 1; k < classes; k++) {
-                    if (probs[i * classes + k] > probs[i * classes + best]) {
+                    if (mean[i * classes + k] > mean[i * classes + best]) {
                         best = k;
                     }
                 }
                 if (best == label) {
                     correct++;
                 }
-                loss -= Math.log(Math.max(probs[i * classes + label], 1e-30f));
+                loss -= Math.log(Math.max(mean[i * classes + label], 1e-30f));
             }
         }
         int n = Math.max(1, set.size());

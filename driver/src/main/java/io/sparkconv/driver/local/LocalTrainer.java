@@ -17,7 +17,7 @@ import io.sparkconv.kernels.train.BatchPlan;
 import io.sparkconv.kernels.train.HopelessRun;
 import io.sparkconv.kernels.train.TrainingStep;
 import io.sparkconv.prep.data.ImageSet;
-import io.sparkconv.prep.normalize.PixelNormalizer;
+import io.sparkconv.prep.augment.Augmenter;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -43,15 +43,15 @@ public final class LocalTrainer {
         TrainingConfig t = config.training();
         NetPlan plan = NetPlan.of(config.netSpec());
         Path dataDir = Path.of(config.data().path());
-        TrainingData data = TrainingData.load(config.data(), plan.input(), plan.spec().name());
+        TrainingData data = TrainingData.load(config.data(), config.augment(), plan.input(), plan.spec().name());
         ImageSet train = data.train();
         ImageSet validation = data.validation();
         ImageSet test = data.test();
-        PixelNormalizer normalizer = PixelNormalizer.fitOn(train);
+        Augmenter augmenter = Augmenter.fit(config.augment(), train);
         int threads = config.runtime().resolvedThreads();
         progress.print(plan);
         progress.printf("data: %,d train, %,d validation, %,d test images from %s; channel mean %s%n",
-                train.size(), validation.size(), test.size(), dataDir, java.util.Arrays.toString(normalizer.channelMean()));
+                train.size(), validation.size(), test.size(), dataDir, java.util.Arrays.toString(augmenter.statistics().channelMean()));
 
         try (ThreadTeam team = new ThreadTeam(threads);
              Net net = Backends.select(config.runtime().backend(), config.runtime().precision())
@@ -79,7 +79,7 @@ public final class LocalTrainer {
                 for (int s = 0; s < steps; s++) {
                     int[] positions = batches.globalBatch(orders, s);
                     int n = positions.length;
-                    normalizer.fill(train, positions, 0, n, batch, epoch, t.seed());
+                    augmenter.fill(train, positions, 0, n, batch, epoch, t.seed());
                     double progressEpochs = epoch + (double) s / steps;
                     double lr = t.sgd().lr() * t.schedule().factor(progressEpochs, t.epochs());
                     lossSum += step.run(batch, lr);
@@ -95,7 +95,7 @@ public final class LocalTrainer {
                 trainNanos += epochNanos;
                 trainLoss.add(lossSum / steps);
                 Evaluation val = validation.size() > 0
-                        ? Evaluation.of(net, validation, normalizer, t.evalBatchSize())
+                        ? Evaluation.of(net, validation, augmenter, t.evalBatchSize())
                         : new Evaluation(Double.NaN, Double.NaN, 0);
                 valAccuracy.add(val.accuracy());
                 valLoss.add(val.loss());
@@ -113,12 +113,12 @@ public final class LocalTrainer {
             new Checkpoint(header, net.parameters(), step.sgd().velocity())
                     .write(outDir.resolve("model").toAbsolutePath().toUri().toString());
             // The test split is scored once, here, after every training decision is made.
-            Evaluation testEval = Evaluation.of(net, test, normalizer, t.evalBatchSize());
+            Evaluation testEval = Evaluation.of(net, test, augmenter, t.evalBatchSize());
             double trainSeconds = trainNanos / 1e9;
             RunSummary summary = new RunSummary(plan.spec().name(), net.backend(), threads, t.epochs(), t.seed(),
                     train.size(), validation.size(), test.size(), trainLoss, valAccuracy, valLoss,
                     testEval.accuracy(), testEval.loss(), imagesTrained / trainSeconds, trainSeconds,
-                    (System.nanoTime() - wallStart) / 1e9, normalizer.channelMean(), null, config);
+                    (System.nanoTime() - wallStart) / 1e9, augmenter.statistics().channelMean(), null, config);
             Path written = summary.write(outDir);
             TestLedger.forUser().noteUse(config.data(), "train", outDir.toAbsolutePath().toString(),
                     testEval.accuracy(), progress, false);

@@ -114,6 +114,50 @@ class TrainCommandTest {
     }
 
     @Test
+    void augmentedRunOnASmallerCropTrainsInThisProcessAndRecordsTheAugmentSection(@TempDir Path dir) throws IOException {
+        Path conf = dir.resolve("crop.yaml");
+        Files.writeString(conf, "net:\n  name: tiny\n  input: {channels: 1, height: 24, width: 24}\n  layers:\n"
+                + "    - {type: conv, filters: 8, kernel: 5}\n    - {type: relu}\n    - {type: maxpool, kernel: 2}\n"
+                + "    - {type: dense, units: 10}\n    - {type: softmax}\n"
+                + "data: {format: idx, path: " + data + ", validation_fraction: 0.1}\n"
+                + "augment: {crop: 24, pad: 1, flip: true, mean: per_pixel, std: true, eval: ten_crop}\n"
+                + "training: {epochs: 2, batch_size: 50, seed: 3, sgd: {lr: 0.01}}\n");
+        Path out = dir.resolve("run");
+        String[] r = run("train", "--conf", conf.toString(), "--master", "none", "--out", out.toString());
+        assertEquals("0", r[0], r[2]);
+        JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        JsonNode augment = s.get("config").get("augment");
+        assertEquals(24, augment.get("crop").asInt());
+        assertEquals("ten_crop", augment.get("eval").asText());
+        assertEquals("per_pixel", augment.get("mean").asText());
+        // 2,700 images, two epochs of a one-conv net on 24x24 crops: far above chance (0.1).
+        assertTrue(s.get("test_accuracy").asDouble() > 0.5, "test accuracy " + s.get("test_accuracy"));
+    }
+
+    @Test
+    void unknownAugmentKeyFailsBeforeAnyWorkNamingFileLineAndField(@TempDir Path dir) throws IOException {
+        Path conf = config(dir, "augment:\n  crop: 28\n  padding: 4\n");
+        Path out = dir.resolve("never");
+        String[] r = run("train", "--conf", conf.toString(), "--out", out.toString());
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains(conf + ":10: augment.padding") && r[2].contains("unknown key 'padding'"), r[2]);
+        assertFalse(Files.exists(out), "nothing written");
+        r = run("train", "--conf", config(dir, "augment: {mean: per_image}\n").toString(), "--out", out.toString());
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("augment") && r[2].contains("per_image"), r[2]);
+    }
+
+    @Test
+    void aCropTheNetDoesNotTakeFailsBeforeAnyWork(@TempDir Path dir) throws IOException {
+        Path conf = config(dir, "augment: {crop: 24, pad: 2}\n");
+        Path out = dir.resolve("never");
+        String[] r = run("train", "--conf", conf.toString(), "--out", out.toString());
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains(conf + ": augment.crop") && r[2].contains("24x24") && r[2].contains("1x28x28"), r[2]);
+        assertFalse(Files.exists(out), "nothing written");
+    }
+
+    @Test
     void missingDatasetSaysWhatIsMissing(@TempDir Path dir) throws IOException {
         Path conf = dir.resolve("c.yaml");
         Files.writeString(conf, "net: " + LENET + "\ndata: {path: " + dir.resolve("nowhere") + "}\n");

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkconv.driver.cli.Main;
 import io.sparkconv.driver.config.DataConfig;
 import io.sparkconv.kernels.spec.Shape;
+import io.sparkconv.prep.augment.AugmentSpec;
 import io.sparkconv.prep.job.PrepJob;
 import io.sparkconv.prep.job.PrepOptions;
 import io.sparkconv.prep.manifest.Manifest;
@@ -55,7 +56,7 @@ class PreparedTrainingTest {
 
     @Test
     void theSplitsAreTheManifests(SparkSession spark) throws Exception {
-        TrainingData d = TrainingData.load(data(), FASHION, "lenet");
+        TrainingData d = TrainingData.load(data(), AugmentSpec.none(), FASHION, "lenet");
         assertEquals(manifest.counts().train(), d.train().size());
         assertEquals(manifest.counts().validation(), d.validation().size());
         assertEquals(manifest.counts().test(), d.test().size());
@@ -75,7 +76,7 @@ class PreparedTrainingTest {
         }
         Set<String> seen = new HashSet<>();
         for (int f = 0; f < 3; f++) {
-            TrainingData d = TrainingData.load(data().holdingOut(3, f), FASHION, "lenet");
+            TrainingData d = TrainingData.load(data().holdingOut(3, f), AugmentSpec.none(), FASHION, "lenet");
             assertEquals(manifest.foldCounts().get(f).longValue(), d.validation().size());
             for (String key : d.validation().keys()) {
                 assertEquals(f, foldOf.get(key), key);
@@ -87,9 +88,9 @@ class PreparedTrainingTest {
         }
         assertEquals(train.images().size(), seen.size());
         var e = assertThrows(IllegalArgumentException.class,
-                () -> TrainingData.load(data().holdingOut(5, 0), FASHION, "lenet"));
+                () -> TrainingData.load(data().holdingOut(5, 0), AugmentSpec.none(), FASHION, "lenet"));
         assertTrue(e.getMessage().contains("prepared with 3 folds"), e.getMessage());
-        TrainingData all = TrainingData.load(data().trainingOnAll(), FASHION, "lenet");
+        TrainingData all = TrainingData.load(data().trainingOnAll(), AugmentSpec.none(), FASHION, "lenet");
         assertEquals(manifest.counts().train() + manifest.counts().validation(), all.train().size());
         assertEquals(0, all.validation().size());
     }

@@ -25,6 +25,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * of the largest parameter after 20 steps at lr 0.02 (measured), so the bar is 1e-4. The same
  * process trained on other batches (its own one-worker plan) lands thousands of times further away,
  * which the test also checks, so the bar tells a wrong batch from rounding.
+ *
+ * <p>With augmentation on (random crops of the padded image, mirrors, per-pixel standardization,
+ * PCA jitter, ten-crop validation) the same holds: each worker draws the crops of its images from
+ * (seed, epoch, sample id), as the single process does.
  */
 @ExtendWith(SharedSparkSession.class)
 class DistributedEqualsLocalTest {
@@ -39,10 +43,14 @@ class DistributedEqualsLocalTest {
         data = FashionSlice.write(root.resolve("data"), 1120, 200);
     }
 
-    private static Path config(Path dir, int batch) throws IOException {
-        Path conf = dir.resolve("train.yaml");
+    static final String AUGMENT = "augment: {crop: 28, pad: 4, flip: true, mean: per_pixel, std: true,"
+            + " pca_jitter: 0.1, eval: ten_crop}\n";
+
+    private static Path config(Path dir, int batch, boolean augment) throws IOException {
+        Path conf = dir.resolve(augment ? "train-augmented.yaml" : "train.yaml");
         Files.writeString(conf, "net: " + LENET + "\n"
                 + "data: {format: idx, path: " + data + ", validation_fraction: 0.1}\n"
+                + (augment ? AUGMENT : "")
                 + "training: {epochs: 1, batch_size: " + batch + ", eval_batch_size: 100, seed: 5,"
                 + " sgd: {lr: 0.02, momentum: 0.9, l2: 5.0e-4}}\n"
                 + "runtime: {threads: 1}\n");
@@ -76,21 +84,27 @@ class DistributedEqualsLocalTest {
         return maxDiff / maxAbs;
     }
 
-    @ParameterizedTest(name = "batch {0}, sync {1}")
-    @CsvSource({"50, ring", "49, ring", "49, spark"})
-    void twentyStepsOnTwoWorkersEqualOneProcessOverTheSameBatches(int batch, String sync, SparkSession spark,
-                                                                  @TempDir Path dir) throws IOException {
-        Path conf = config(dir, batch);
+    @ParameterizedTest(name = "batch {0}, sync {1}, augmented {2}")
+    @CsvSource({"50, ring, false", "49, ring, false", "49, spark, false", "50, ring, true", "49, spark, true"})
+    void twentyStepsOnTwoWorkersEqualOneProcessOverTheSameBatches(int batch, String sync, boolean augment,
+                                                                  SparkSession spark, @TempDir Path dir) throws IOException {
+        Path conf = config(dir, batch, augment);
         float[] local = trainedParams(conf, dir.resolve("local"), "--master=none");
         float[] distributed = trainedParams(conf, dir.resolve("spark"), "--master=" + spark.sparkContext().master(),
                 "--sync=" + sync);
         // max |local - distributed| / max |local| over all 431,080 parameters
         double difference = relativeDifference(local, distributed);
         assertTrue(difference < 1e-4, "relative difference " + difference);
-        if (sync.equals("ring") && batch == 50) {
+        if (sync.equals("ring") && batch == 50 && !augment) {
             float[] otherBatches = trainedParams(conf, dir.resolve("other"), 1, "--master=none");
             double other = relativeDifference(local, otherBatches);
             assertTrue(other > 100 * 1e-4, "other batches differ by only " + other);
+        }
+        if (sync.equals("ring") && augment) {
+            // The same batches without augmentation land far away: the crops really were drawn.
+            float[] plain = trainedParams(config(dir, batch, false), dir.resolve("plain"), "--master=none");
+            double other = relativeDifference(local, plain);
+            assertTrue(other > 100 * 1e-4, "augmentation changed the parameters by only " + other);
         }
         assertEquals(20, Checkpoint.latest(dir.resolve("spark/model").toUri().toString()).orElseThrow().header().globalStep());
         assertEquals(20, Checkpoint.latest(dir.resolve("local/model").toUri().toString()).orElseThrow().header().globalStep());

@@ -1,7 +1,7 @@
 package io.sparkconv.kernels.net;
 
 /**
- * Images ready for the net (NCHW floats, already normalized) with their labels and the keys that
+ * Images ready for the net (NCHW floats, already augmented and normalized) with their labels and the keys that
  * make their randomness reproducible: the sample ids, the epoch and the run's seed. Buffers are
  * allocated once for the largest batch and refilled; {@code size} says how many images are valid.
  */

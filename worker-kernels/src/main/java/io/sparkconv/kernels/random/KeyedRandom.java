@@ -22,6 +22,18 @@ public final class KeyedRandom {
         return h;
     }
 
+    /**
+     * The same key as {@code key(a, b, c, d)} without the varargs array, for loops that must not
+     * allocate per image (the augmenter, dropout).
+     */
+    public static long key(long a, long b, long c, long d) {
+        long h = 0x243F6A8885A308D3L;
+        h = mix(h ^ mix(a + GOLDEN));
+        h = mix(h ^ mix(b + GOLDEN));
+        h = mix(h ^ mix(c + GOLDEN));
+        return mix(h ^ mix(d + GOLDEN));
+    }
+
     /** The index-th 64-bit value of the stream named by key. */
     public static long bits(long key, long index) {
         return mix(key + (index + 1) * GOLDEN);
@@ -35,6 +47,17 @@ public final class KeyedRandom {
     /** Uniform integer in [0, bound). */
     public static int below(long key, long index, int bound) {
         return (int) (((bits(key, index) >>> 33) * bound) >>> 31);
+    }
+
+    /**
+     * Standard normal, by Box-Muller on the two 32-bit halves of one value of the stream: 32 bits
+     * per uniform are plenty for jitter, and the tails end at 6.7 sigma.
+     */
+    public static double normal(long key, long index) {
+        long b = bits(key, index);
+        double u1 = ((b >>> 32) + 1) * 0x1.0p-32; // (0, 1]: log stays finite
+        double u2 = (b & 0xFFFFFFFFL) * 0x1.0p-32;
+        return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
     }
 
     static long mix(long z) {

@@ -1,7 +1,10 @@
 package io.sparkconv.kernels.spec;
 
-/** The shape of one image's activations, channels x height x width; a vector is c x 1 x 1. */
-public record Shape(int channels, int height, int width) {
+/**
+ * The shape of one image's activations, channels x height x width; a vector is c x 1 x 1.
+ * Serializable: it travels to Spark workers inside their specs.
+ */
+public record Shape(int channels, int height, int width) implements java.io.Serializable {
     public Shape {
         if (channels < 1 || height < 1 || width < 1) {
             throw new IllegalArgumentException("shape must be positive, got " + channels + "x" + height + "x" + width);

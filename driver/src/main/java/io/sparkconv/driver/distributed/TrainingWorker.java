@@ -76,7 +76,7 @@ public final class TrainingWorker {
             net.parametersChanged();
             if (progress != null) {
                 progress.send(event("start", "epoch", startEpoch, "step", startStep, "attempt", stageAttempt,
-                        "resumed", resume.isPresent()));
+                        "resumed", resume.isPresent(), "transport", ring.transport()));
             }
 
             Batch batch = new Batch(share, plan.input().size());

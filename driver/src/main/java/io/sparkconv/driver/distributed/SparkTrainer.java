@@ -6,6 +6,7 @@ import io.sparkconv.driver.config.TrainConfig;
 import io.sparkconv.driver.config.TrainingConfig;
 import io.sparkconv.driver.data.TrainingData;
 import io.sparkconv.driver.local.Evaluation;
+import io.sparkconv.driver.progress.ProgressDisplay;
 import io.sparkconv.driver.report.RunSummary;
 import io.sparkconv.kernels.net.Backends;
 import io.sparkconv.kernels.net.Net;
@@ -16,6 +17,7 @@ import io.sparkconv.prep.normalize.PixelNormalizer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.SparkConf;
@@ -108,7 +110,8 @@ public final class SparkTrainer {
         String host = sc.getConf().get("spark.driver.host", "127.0.0.1");
         progress.printf("spark master %s: %d workers x %d threads, sync %s, batch %d, %d epochs, seed %d%n",
                 master, workers, threads, d.sync(), t.batchSize(), t.epochs(), t.seed());
-        try (ProgressServer server = new ProgressServer(host, progress)) {
+        try (ProgressDisplay display = ProgressDisplay.open(progress, Duration.ZERO);
+             ProgressServer server = new ProgressServer(host, display)) {
             waitForExecutors(sc, local > 0 ? 1 : workers);
             WorkerSpec first = new WorkerSpec(config.toJson(), workers, threads, normalizer.channelMean(),
                     host, server.port(), System.nanoTime() & 0xffffffffL, checkpointDir,
@@ -121,19 +124,20 @@ public final class SparkTrainer {
                 try {
                     results = d.sync().equals("ring")
                             ? BarrierTraining.run(sc, spec)
-                            : SparkStepTraining.run(sc, spec, progress);
+                            : SparkStepTraining.run(sc, spec, display);
                 } catch (Exception e) {
                     // Scala code throws the checked SparkException without declaring it.
                     if (!(e instanceof SparkException) || spec.attempt() + 1 >= d.maxAttempts()) {
                         throw e;
                     }
-                    progress.printf("training job failed (attempt %d of %d): %s%nrelaunching from the last checkpoint%n",
-                            spec.attempt() + 1, d.maxAttempts(), firstLine(e));
+                    display.line(String.format("training job failed (attempt %d of %d): %s%nrelaunching from the last checkpoint",
+                            spec.attempt() + 1, d.maxAttempts(), firstLine(e)));
                     spec = spec.nextAttempt();
                     waitForExecutors(sc, local > 0 ? 1 : workers);
                 }
             }
             double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
+            display.close();
             WorkerResult lead = results.stream().filter(r -> r.rank() == 0).findFirst()
                     .orElseThrow(() -> new IllegalStateException("no result from rank 0"));
             int restarts = results.stream().mapToInt(WorkerResult::stageAttempt).max().orElse(0);

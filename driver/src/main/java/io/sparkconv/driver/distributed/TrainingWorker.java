@@ -110,7 +110,7 @@ public final class TrainingWorker {
                     long now = System.nanoTime();
                     if (progress != null && (now - lastReport > 2_000_000_000L || s == steps - 1)) {
                         // Rank 0's share scaled up to the batch: an estimate until the epoch's sum.
-                        progress.send(event("step", "epoch", epoch, "step", s + 1, "steps", steps,
+                        progress.send(event("step", "epoch", epoch, "epochs", t.epochs(), "step", s + 1, "steps", steps,
                                 "loss", lossSum * t.batchSize() / share / (s + 1 - first),
                                 "images_per_second", (double) (s + 1 - first) * t.batchSize() / ((now - epochStart) / 1e9)));
                         lastReport = now;

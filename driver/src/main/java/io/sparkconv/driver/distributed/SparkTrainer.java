@@ -127,11 +127,15 @@ public final class SparkTrainer {
                             : SparkStepTraining.run(sc, spec, display);
                 } catch (Exception e) {
                     // Scala code throws the checked SparkException without declaring it.
-                    if (!(e instanceof SparkException) || spec.attempt() + 1 >= d.maxAttempts()) {
+                    if (!(e instanceof SparkException)) {
                         throw e;
                     }
+                    if (spec.attempt() + 1 >= d.maxAttempts()) {
+                        throw new TrainingFailedException(String.format("training failed in all %d attempts (distributed.max_attempts);"
+                                + " the last: %s", d.maxAttempts(), failureReason(e)), e);
+                    }
                     display.line(String.format("training job failed (attempt %d of %d): %s%nrelaunching from the last checkpoint",
-                            spec.attempt() + 1, d.maxAttempts(), firstLine(e)));
+                            spec.attempt() + 1, d.maxAttempts(), failureReason(e)));
                     spec = spec.nextAttempt();
                     waitForExecutors(sc, local > 0 ? 1 : workers);
                 }
@@ -188,7 +192,20 @@ public final class SparkTrainer {
         java.nio.file.Files.writeString(file, lines);
     }
 
-    private static String firstLine(Throwable e) {
+    /**
+     * What went wrong, in one line: the failing worker's own message (Spark buries it in the job's
+     * stage-failure text, e.g. "training worker 0 (attempt 0): ring worker 0: no progress for
+     * 2001 ms ..."), else the first line of the outermost message.
+     */
+    static String failureReason(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            for (String line : String.valueOf(t.getMessage()).split("\n")) {
+                int at = line.indexOf("training worker ");
+                if (at >= 0) {
+                    return line.substring(at);
+                }
+            }
+        }
         String m = String.valueOf(e.getMessage());
         int nl = m.indexOf('\n');
         return nl < 0 ? m : m.substring(0, nl);

@@ -97,6 +97,7 @@ public final class TrainingWorker {
                     long t0 = System.nanoTime();
                     double loss = step.computeGradients(batch, t.batchSize());
                     long t1 = System.nanoTime();
+                    FaultInjection.maybeStall(rank, stageAttempt, (long) epoch * steps + s);
                     ring.sum(net.gradients(), 0, net.gradients().length);
                     long t2 = System.nanoTime();
                     double lr = t.sgd().lr() * t.schedule().factor(epoch + (double) s / steps, t.epochs());

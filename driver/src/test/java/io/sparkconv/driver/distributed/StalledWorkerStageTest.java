@@ -102,6 +102,11 @@ class StalledWorkerStageTest {
         assertEquals(20, b.header().globalStep());
         // Resumed from parameters, velocity and position: no step lost or repeated, not a bit changed.
         assertArrayEquals(a.params(), b.params());
+        // The resumed epoch's mean train loss covers all 20 steps, the 10 before the checkpoint included
+        // (carried in it), not only the 10 after: the same mean up to float rounding of the sums.
+        double cleanLoss = a.header().trainLoss().get(0);
+        double resumedLoss = b.header().trainLoss().get(0);
+        assertEquals(cleanLoss, resumedLoss, 1e-6 * cleanLoss, "train loss of the resumed epoch");
     }
 
     @Test

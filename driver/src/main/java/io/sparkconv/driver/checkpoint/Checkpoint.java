@@ -38,10 +38,23 @@ public final class Checkpoint {
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
-    /** What besides the two vectors a checkpoint holds. */
+    /**
+     * What besides the two vectors a checkpoint holds.
+     *
+     * @param epochLossSum for a checkpoint taken mid-epoch: the sum of the batch losses of that
+     *                     epoch's steps before {@code step}, so a resumed epoch reports the same mean
+     *                     train loss as an uninterrupted one; null at an epoch's end (and in
+     *                     checkpoints written before it existed: the mean then covers the resumed steps)
+     */
     public record Header(int epoch, int step, long globalStep, long seed, int paramCount,
                          List<Double> trainLoss, List<Double> valAccuracy, List<Double> valLoss,
-                         int restarts, String configJson) {}
+                         int restarts, String configJson, Double epochLossSum) {
+        /** A header taken at an epoch's end. */
+        public Header(int epoch, int step, long globalStep, long seed, int paramCount, List<Double> trainLoss,
+                      List<Double> valAccuracy, List<Double> valLoss, int restarts, String configJson) {
+            this(epoch, step, globalStep, seed, paramCount, trainLoss, valAccuracy, valLoss, restarts, configJson, null);
+        }
+    }
 
     private final Header header;
     private final float[] params;

@@ -31,19 +31,30 @@ final class AllReduceBenchCommand implements Callable<Integer> {
     @Option(names = "--ring-only", description = "Skip the Spark-job baseline.")
     boolean ringOnly;
 
+    @Option(names = "--transport", split = ",", defaultValue = "tcp,auto",
+            description = "Ring transports to time: tcp (every hop over TCP), auto (co-located workers through"
+                    + " shared memory) (default ${DEFAULT-VALUE}).")
+    String[] transports;
+
     @Override
     public Integer call() {
-        SparkConf conf = SparkTrainer.sparkConf(new DistributedConfig(master, workers, null, null, null, null, null));
+        SparkConf conf = SparkTrainer.sparkConf(new DistributedConfig(master, workers, null, null, null, null, null, null));
         conf.setAppName("sparkconv-bench-allreduce");
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(SparkSession.builder().config(conf).getOrCreate().sparkContext());
         if (!sc.isLocal()) {
             SparkTrainer.waitForExecutors(sc, workers);
         }
-        System.out.printf("%-12s %8s %12s %12s %8s%n", "floats", "workers", "ring ms", "spark ms", "ratio");
+        for (String t : transports) {
+            new DistributedConfig(master, workers, null, null, null, null, null, t); // rejects an unknown transport
+        }
+        System.out.printf("%-12s %8s %-34s %10s %12s %8s%n", "floats", "workers", "ring transport (rank 0)", "ring ms", "spark ms", "ratio");
         for (int n : floats) {
-            double ring = AllReduceBenchmark.ring(sc, workers, n, repeats);
             double spark = ringOnly ? Double.NaN : AllReduceBenchmark.sparkJob(sc, workers, n, repeats);
-            System.out.printf("%-12d %8d %12.2f %12.2f %7.1fx%n", n, workers, ring, spark, spark / ring);
+            for (String t : transports) {
+                AllReduceBenchmark.RingFigure ring = AllReduceBenchmark.ring(sc, workers, n, repeats, t.equals("auto"));
+                System.out.printf("%-12d %8d %-34s %10.2f %12.2f %7.1fx%n", n, workers, t + ": " + ring.transport(),
+                        ring.medianMs(), spark, spark / ring.medianMs());
+            }
         }
         return 0;
     }

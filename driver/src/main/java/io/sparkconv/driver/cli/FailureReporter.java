@@ -1,5 +1,6 @@
 package io.sparkconv.driver.cli;
 
+import io.sparkconv.driver.distributed.TrainingFailedException;
 import io.sparkconv.kernels.spec.SpecException;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
@@ -7,7 +8,8 @@ import picocli.CommandLine;
 
 /**
  * Turns the failures a user can fix (a bad config, a missing or corrupt file) into one clear line
- * and exit code 2; anything else is a bug and keeps its stack trace.
+ * and exit code 2, and a run that failed in all its attempts into one line and exit code 1;
+ * anything else is a bug and keeps its stack trace.
  */
 final class FailureReporter implements CommandLine.IExecutionExceptionHandler {
     static final int USER_ERROR = 2;
@@ -25,6 +27,11 @@ final class FailureReporter implements CommandLine.IExecutionExceptionHandler {
         if (e instanceof IOException) {
             cmd.getErr().println("sparkconv: " + e.getMessage());
             return USER_ERROR;
+        }
+        if (e instanceof TrainingFailedException) {
+            // Not a bug of ours: a cluster that kept failing. One line; Spark's log has the traces.
+            cmd.getErr().println("sparkconv: " + e.getMessage());
+            return 1;
         }
         e.printStackTrace(cmd.getErr());
         return 1;

@@ -70,7 +70,8 @@ final class TrainCommand implements Callable<Integer> {
             config = TrainConfig.fromJson(last.header().configJson());
             config = config.withDistributed(new DistributedConfig(config.distributed().master(),
                     config.distributed().workers(), config.distributed().sync(), config.distributed().checkpointEvery(),
-                    checkpoints, config.distributed().timeoutSeconds(), config.distributed().maxAttempts()));
+                    checkpoints, config.distributed().timeoutSeconds(), config.distributed().maxAttempts(),
+                    config.distributed().transport()));
             out = resume;
         } else {
             config = TrainConfig.load(conf);

@@ -18,9 +18,12 @@ import java.util.Locale;
  * @param timeoutSeconds   the longest any socket operation between workers may go without progress
  * @param maxAttempts      how many times Spark may launch the training stage (relaunches resume
  *                         from the last checkpoint)
+ * @param transport        {@code auto}: ring hops between workers on the same host go through shared
+ *                         memory ({@code /dev/shm}), hops between hosts over TCP; {@code tcp}: every
+ *                         hop over TCP
  */
 public record DistributedConfig(String master, Integer workers, String sync, Integer checkpointEvery,
-                                String checkpointDir, Integer timeoutSeconds, Integer maxAttempts) {
+                                String checkpointDir, Integer timeoutSeconds, Integer maxAttempts, String transport) {
     public DistributedConfig {
         master = master == null ? "local[*]" : master;
         workers = workers == null ? 0 : workers;
@@ -28,6 +31,7 @@ public record DistributedConfig(String master, Integer workers, String sync, Int
         checkpointEvery = checkpointEvery == null ? 0 : checkpointEvery;
         timeoutSeconds = timeoutSeconds == null ? 30 : timeoutSeconds;
         maxAttempts = maxAttempts == null ? 4 : maxAttempts;
+        transport = transport == null ? "auto" : transport.toLowerCase(Locale.ROOT);
         if (workers < 0) {
             throw new IllegalArgumentException("workers must be >= 0, got " + workers);
         }
@@ -43,10 +47,13 @@ public record DistributedConfig(String master, Integer workers, String sync, Int
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("max_attempts must be >= 1, got " + maxAttempts);
         }
+        if (!transport.equals("auto") && !transport.equals("tcp")) {
+            throw new IllegalArgumentException("transport must be auto or tcp, got '" + transport + "'");
+        }
     }
 
     static DistributedConfig defaults() {
-        return new DistributedConfig(null, null, null, null, null, null, null);
+        return new DistributedConfig(null, null, null, null, null, null, null, null);
     }
 
     public boolean onSpark() {
@@ -60,6 +67,11 @@ public record DistributedConfig(String master, Integer workers, String sync, Int
 
     public DistributedConfig with(String newMaster, Integer newWorkers, String newSync) {
         return new DistributedConfig(newMaster != null ? newMaster : master, newWorkers != null ? newWorkers : workers,
-                newSync != null ? newSync : sync, checkpointEvery, checkpointDir, timeoutSeconds, maxAttempts);
+                newSync != null ? newSync : sync, checkpointEvery, checkpointDir, timeoutSeconds, maxAttempts, transport);
+    }
+
+    /** Whether ring hops between co-located workers may use shared memory. */
+    public boolean sharedMemory() {
+        return transport.equals("auto");
     }
 }

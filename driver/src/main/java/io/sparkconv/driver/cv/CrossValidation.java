@@ -210,7 +210,8 @@ public final class CrossValidation {
         return new TrainConfig(base.netSpec(), data, base.augment(), t,
                 new RuntimeConfig(r.backend(), options.threadsPerWorker(), r.precision()),
                 new DistributedConfig(d.master(), workers, d.sync(), d.checkpointEvery(),
-                        dir.resolve("checkpoints").toAbsolutePath().toUri().toString(), d.timeoutSeconds(), d.maxAttempts()));
+                        dir.resolve("checkpoints").toAbsolutePath().toUri().toString(), d.timeoutSeconds(), d.maxAttempts(),
+                        d.transport()));
     }
 
     /** Every fold must hold images and leave enough to train on; checked before any Spark work. */

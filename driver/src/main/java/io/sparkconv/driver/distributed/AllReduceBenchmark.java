@@ -1,11 +1,10 @@
 package io.sparkconv.driver.distributed;
 
 import io.sparkconv.driver.ring.RingAllReduce;
+import io.sparkconv.driver.ring.RingEndpoint;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,17 +27,25 @@ import scala.runtime.AbstractFunction1;
 public final class AllReduceBenchmark {
     private AllReduceBenchmark() {}
 
-    /** Median milliseconds per ring all-reduce, measured on rank 0 after one warm-up exchange. */
-    public static double ring(JavaSparkContext sc, int workers, int floats, int repeats) {
+    /** Median milliseconds per ring all-reduce on rank 0 after one warm-up exchange, and how rank 0's hops went. */
+    public record RingFigure(double medianMs, String transport) {}
+
+    /**
+     * Times the ring; {@code sharedMemory} lets co-located workers exchange through /dev/shm
+     * ({@code transport: auto}), else every hop is TCP.
+     */
+    public static RingFigure ring(JavaSparkContext sc, int workers, int floats, int repeats, boolean sharedMemory) {
         List<Integer> ranks = new ArrayList<>();
         for (int r = 0; r < workers; r++) {
             ranks.add(r);
         }
         JavaRDD<Integer> slots = sc.parallelize(ranks, workers);
-        List<Double> medians = slots.rdd().barrier()
-                .mapPartitions(new RingTask(floats, repeats), false, ClassTag$.MODULE$.apply(Double.class))
+        // Strings cross back to the driver: Kryo 4 cannot serialize records.
+        List<String> figures = slots.rdd().barrier()
+                .mapPartitions(new RingTask(floats, repeats, sharedMemory), false, ClassTag$.MODULE$.apply(String.class))
                 .toJavaRDD().collect();
-        return medians.get(0);
+        String[] f = figures.get(0).split(";", 2);
+        return new RingFigure(Double.parseDouble(f[0]), f[1]);
     }
 
     /** Median milliseconds per broadcast + treeAggregate job over K partitions. */
@@ -75,29 +82,26 @@ public final class AllReduceBenchmark {
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
-    static final class RingTask extends AbstractFunction1<Iterator<Integer>, Iterator<Double>> implements Serializable {
+    static final class RingTask extends AbstractFunction1<Iterator<Integer>, Iterator<String>> implements Serializable {
         private static final long serialVersionUID = 1L;
         private final int floats;
         private final int repeats;
+        private final boolean sharedMemory;
 
-        RingTask(int floats, int repeats) {
+        RingTask(int floats, int repeats, boolean sharedMemory) {
             this.floats = floats;
             this.repeats = repeats;
+            this.sharedMemory = sharedMemory;
         }
 
         @Override
-        public Iterator<Double> apply(Iterator<Integer> ignored) {
+        public Iterator<String> apply(Iterator<Integer> ignored) {
             BarrierTaskContext ctx = BarrierTaskContext.get();
             String host = SparkEnv.get().blockManager().blockManagerId().host();
             try {
-                ServerSocketChannel server = RingAllReduce.listen(host);
-                String[] all = ctx.allGather(host + ":" + ((InetSocketAddress) server.getLocalAddress()).getPort());
-                List<InetSocketAddress> peers = new ArrayList<>();
-                for (String a : all) {
-                    int colon = a.lastIndexOf(':');
-                    peers.add(new InetSocketAddress(a.substring(0, colon), Integer.parseInt(a.substring(colon + 1))));
-                }
-                try (RingAllReduce ring = RingAllReduce.connect(ctx.partitionId(), peers, server, 1L, Duration.ofSeconds(60))) {
+                RingEndpoint mine = RingEndpoint.listen(host, sharedMemory);
+                List<String> peers = List.of(ctx.allGather(mine.announcement()));
+                try (RingAllReduce ring = RingAllReduce.connect(ctx.partitionId(), peers, mine, 1L, Duration.ofSeconds(60))) {
                     float[] v = new float[floats];
                     double[] times = new double[repeats + 1];
                     for (int i = 0; i <= repeats; i++) {
@@ -105,8 +109,13 @@ public final class AllReduceBenchmark {
                         long t0 = System.nanoTime();
                         ring.sum(v, 0, floats);
                         times[i] = (System.nanoTime() - t0) / 1e6;
+                        float expected = ring.size() * (ring.size() - 1) / 2f;
+                        if (v[0] != expected || v[floats - 1] != expected) {
+                            throw new IllegalStateException("wrong sum " + v[0] + ", " + v[floats - 1] + "; expected " + expected);
+                        }
                     }
-                    return CollectionConverters.asScala(List.of(median(Arrays.copyOfRange(times, 1, times.length))).iterator());
+                    double median = median(Arrays.copyOfRange(times, 1, times.length));
+                    return CollectionConverters.asScala(List.of(median + ";" + ring.transport()).iterator());
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

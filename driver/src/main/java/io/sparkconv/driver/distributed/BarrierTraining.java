@@ -1,11 +1,11 @@
 package io.sparkconv.driver.distributed;
 
+import io.sparkconv.driver.config.TrainConfig;
 import io.sparkconv.driver.ring.RingAllReduce;
+import io.sparkconv.driver.ring.RingEndpoint;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +22,7 @@ import scala.runtime.AbstractFunction1;
 
 /**
  * The barrier stage: K tasks that start together, find each other once through
- * {@link BarrierTaskContext#allGather} (about a second here, so never per step), join a TCP ring,
+ * {@link BarrierTaskContext#allGather} (about a second here, so never per step), join the ring,
  * and train to the end. Spark does not retry a failed barrier result stage ("Could not recover
  * from a failed barrier ResultStage"), so {@link SparkTrainer} launches the job again and every
  * worker resumes from the last checkpoint.
@@ -56,17 +56,12 @@ public final class BarrierTraining {
             int rank = ctx.partitionId();
             String host = SparkEnv.get().blockManager().blockManagerId().host();
             try {
-                ServerSocketChannel server = RingAllReduce.listen(host);
-                InetSocketAddress mine = (InetSocketAddress) server.getLocalAddress();
-                String[] all = ctx.allGather(host + ":" + mine.getPort());
-                List<InetSocketAddress> peers = new ArrayList<>();
-                for (String a : all) {
-                    int colon = a.lastIndexOf(':');
-                    peers.add(new InetSocketAddress(a.substring(0, colon), Integer.parseInt(a.substring(colon + 1))));
-                }
+                boolean sharedMemory = TrainConfig.fromJson(spec.configJson()).distributed().sharedMemory();
+                RingEndpoint mine = RingEndpoint.listen(host, sharedMemory);
+                List<String> peers = List.of(ctx.allGather(mine.announcement()));
                 int attempt = spec.attempt() + ctx.stageAttemptNumber();
                 long runId = spec.runId() * 1000 + attempt;
-                try (RingAllReduce ring = RingAllReduce.connect(rank, peers, server, runId,
+                try (RingAllReduce ring = RingAllReduce.connect(rank, peers, mine, runId,
                         Duration.ofMillis(spec.timeoutMillis()))) {
                     WorkerResult result = new TrainingWorker(spec, rank, ring).run(attempt);
                     return CollectionConverters.asScala(List.of(result).iterator());

@@ -2,10 +2,10 @@ package io.sparkconv.driver.distributed;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparkconv.driver.progress.ProgressDisplay;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -15,18 +15,18 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * The driver's end of rank 0's progress line: prints a line per report (a bar on a terminal is
- * left to the next step) and keeps every event for the run's metrics. Each stage attempt connects
- * anew, so a relaunched stage keeps reporting.
+ * The driver's end of rank 0's progress line: shows each report (a bar on a terminal, lines
+ * elsewhere) and keeps every event for the run's metrics. Each stage attempt connects anew, so a
+ * relaunched stage keeps reporting.
  */
 final class ProgressServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final ServerSocket server;
-    private final PrintStream out;
+    private final ProgressDisplay out;
     private final List<JsonNode> events = Collections.synchronizedList(new ArrayList<>());
     private final Thread acceptor;
 
-    ProgressServer(String host, PrintStream out) throws IOException {
+    ProgressServer(String host, ProgressDisplay out) throws IOException {
         this.server = new ServerSocket(0, 8, InetAddress.getByName(host));
         this.out = out;
         this.acceptor = new Thread(this::acceptLoop, "sparkconv-progress");
@@ -72,15 +72,14 @@ final class ProgressServer implements AutoCloseable {
 
     private void print(JsonNode e) {
         switch (e.path("type").asText()) {
-            case "start" -> out.printf("workers started (stage attempt %d)%s%n", e.path("attempt").asInt(),
+            case "start" -> out.line(String.format("workers started (stage attempt %d)%s", e.path("attempt").asInt(),
                     e.path("resumed").asBoolean() ? String.format(", resuming at epoch %d step %d",
-                            e.path("epoch").asInt() + 1, e.path("step").asInt()) : "");
-            case "step" -> out.printf("  epoch %d step %d/%d loss %.4f %.0f img/s%n", e.path("epoch").asInt() + 1,
-                    e.path("step").asInt(), e.path("steps").asInt(), e.path("loss").asDouble(),
-                    e.path("images_per_second").asDouble());
-            case "epoch" -> out.printf("epoch %d: train loss %.4f, validation accuracy %.4f (loss %.4f), %.1f s%n",
+                            e.path("epoch").asInt() + 1, e.path("step").asInt()) : ""));
+            case "step" -> out.step(e.path("epoch").asInt(), e.path("epochs").asInt(), e.path("step").asInt(),
+                    e.path("steps").asInt(), e.path("loss").asDouble(), e.path("images_per_second").asDouble());
+            case "epoch" -> out.line(String.format("epoch %d: train loss %.4f, validation accuracy %.4f (loss %.4f), %.1f s",
                     e.path("epoch").asInt() + 1, e.path("train_loss").asDouble(), e.path("val_accuracy").asDouble(),
-                    e.path("val_loss").asDouble(), e.path("seconds").asDouble());
+                    e.path("val_loss").asDouble(), e.path("seconds").asDouble()));
             default -> { }
         }
     }

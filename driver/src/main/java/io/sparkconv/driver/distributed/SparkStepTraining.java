@@ -3,6 +3,7 @@ package io.sparkconv.driver.distributed;
 import io.sparkconv.driver.checkpoint.Checkpoint;
 import io.sparkconv.driver.config.TrainConfig;
 import io.sparkconv.driver.config.TrainingConfig;
+import io.sparkconv.driver.progress.ProgressDisplay;
 import io.sparkconv.kernels.init.ParameterInit;
 import io.sparkconv.kernels.optim.Sgd;
 import io.sparkconv.kernels.parallel.ThreadTeam;
@@ -10,7 +11,6 @@ import io.sparkconv.kernels.spec.NetPlan;
 import io.sparkconv.kernels.train.BatchPlan;
 import io.sparkconv.kernels.train.HopelessRun;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,7 +27,7 @@ import org.apache.spark.broadcast.Broadcast;
 final class SparkStepTraining {
     private SparkStepTraining() {}
 
-    static List<WorkerResult> run(JavaSparkContext sc, WorkerSpec spec, PrintStream progress) throws IOException {
+    static List<WorkerResult> run(JavaSparkContext sc, WorkerSpec spec, ProgressDisplay progress) throws IOException {
         TrainConfig config = TrainConfig.fromJson(spec.configJson());
         TrainingConfig t = config.training();
         NetPlan plan = NetPlan.of(config.netSpec());
@@ -81,7 +81,7 @@ final class SparkStepTraining {
                     sgd.apply(params, sum, lr, team);
                     long now = System.nanoTime();
                     if (now - lastReport > 2_000_000_000L || s == steps - 1) {
-                        progress.printf("  epoch %d step %d/%d loss %.4f %.0f img/s%n", epoch + 1, s + 1, steps,
+                        progress.step(epoch, t.epochs(), s + 1, steps,
                                 lossSum / (s + 1 - first), (double) (s + 1 - first) * t.batchSize() / ((now - epochStart) / 1e9));
                         lastReport = now;
                     }
@@ -94,16 +94,16 @@ final class SparkStepTraining {
                 trainLoss.add(lossSum / Math.max(1, steps - first));
                 valAccuracy.add(val[2] > 0 ? val[0] / val[2] : Double.NaN);
                 valLoss.add(val[2] > 0 ? val[1] / val[2] : Double.NaN);
-                progress.printf("epoch %d: train loss %.4f, validation accuracy %.4f (loss %.4f), %.1f s%n", epoch + 1,
+                progress.line(String.format("epoch %d: train loss %.4f, validation accuracy %.4f (loss %.4f), %.1f s", epoch + 1,
                         trainLoss.get(trainLoss.size() - 1), valAccuracy.get(valAccuracy.size() - 1),
-                        valLoss.get(valLoss.size() - 1), (System.nanoTime() - epochStart) / 1e9);
+                        valLoss.get(valLoss.size() - 1), (System.nanoTime() - epochStart) / 1e9));
                 Checkpoint.Header header = new Checkpoint.Header(epoch + 1, 0, (long) (epoch + 1) * steps, t.seed(),
                         plan.paramCount(), List.copyOf(trainLoss), List.copyOf(valAccuracy), List.copyOf(valLoss),
                         0, spec.configJson());
                 new Checkpoint(header, params, sgd.velocity()).write(spec.checkpointDir());
                 if (HopelessRun.shouldStop(epoch + 1, t.stopHopelessAfter(), trainLoss.get(trainLoss.size() - 1),
                         valAccuracy.get(valAccuracy.size() - 1), plan.classes())) {
-                    progress.printf("stopping after epoch %d: the run is hopeless%n", epoch + 1);
+                    progress.line(String.format("stopping after epoch %d: the run is hopeless", epoch + 1));
                     break;
                 }
             }

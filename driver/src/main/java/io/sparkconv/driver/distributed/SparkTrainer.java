@@ -7,6 +7,7 @@ import io.sparkconv.driver.config.TrainingConfig;
 import io.sparkconv.driver.cv.TestLedger;
 import io.sparkconv.driver.data.TrainingData;
 import io.sparkconv.driver.local.Evaluation;
+import io.sparkconv.driver.progress.ProgressDisplay;
 import io.sparkconv.driver.report.RunSummary;
 import io.sparkconv.kernels.net.Backends;
 import io.sparkconv.kernels.net.Net;
@@ -17,6 +18,7 @@ import io.sparkconv.prep.augment.Augmenter;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.SparkConf;
@@ -127,7 +129,8 @@ public final class SparkTrainer {
         String host = sc.getConf().get("spark.driver.host", "127.0.0.1");
         progress.printf("spark master %s: %d workers x %d threads, sync %s, batch %d, %d epochs, seed %d%n",
                 master, workers, threads, d.sync(), t.batchSize(), t.epochs(), t.seed());
-        try (ProgressServer server = new ProgressServer(host, progress)) {
+        try (ProgressDisplay display = ProgressDisplay.open(progress, Duration.ZERO);
+             ProgressServer server = new ProgressServer(host, display)) {
             waitForExecutors(sc, local > 0 ? 1 : workers);
             WorkerSpec first = new WorkerSpec(config.toJson(), workers, threads, augmenter.statistics(),
                     host, server.port(), System.nanoTime() & 0xffffffffL, checkpointDir,
@@ -140,19 +143,24 @@ public final class SparkTrainer {
                 try {
                     results = d.sync().equals("ring")
                             ? BarrierTraining.run(sc, spec)
-                            : SparkStepTraining.run(sc, spec, progress);
+                            : SparkStepTraining.run(sc, spec, display);
                 } catch (Exception e) {
                     // Scala code throws the checked SparkException without declaring it.
-                    if (!(e instanceof SparkException) || spec.attempt() + 1 >= d.maxAttempts()) {
+                    if (!(e instanceof SparkException)) {
                         throw e;
                     }
-                    progress.printf("training job failed (attempt %d of %d): %s%nrelaunching from the last checkpoint%n",
-                            spec.attempt() + 1, d.maxAttempts(), firstLine(e));
+                    if (spec.attempt() + 1 >= d.maxAttempts()) {
+                        throw new TrainingFailedException(String.format("training failed in all %d attempts (distributed.max_attempts);"
+                                + " the last: %s", d.maxAttempts(), failureReason(e)), e);
+                    }
+                    display.line(String.format("training job failed (attempt %d of %d): %s%nrelaunching from the last checkpoint",
+                            spec.attempt() + 1, d.maxAttempts(), failureReason(e)));
                     spec = spec.nextAttempt();
                     waitForExecutors(sc, local > 0 ? 1 : workers);
                 }
             }
             double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
+            display.close();
             WorkerResult lead = results.stream().filter(r -> r.rank() == 0).findFirst()
                     .orElseThrow(() -> new IllegalStateException("no result from rank 0"));
             int restarts = results.stream().mapToInt(WorkerResult::stageAttempt).max().orElse(0);
@@ -210,7 +218,20 @@ public final class SparkTrainer {
         java.nio.file.Files.writeString(file, lines);
     }
 
-    private static String firstLine(Throwable e) {
+    /**
+     * What went wrong, in one line: the failing worker's own message (Spark buries it in the job's
+     * stage-failure text, e.g. "training worker 0 (attempt 0): ring worker 0: no progress for
+     * 2001 ms ..."), else the first line of the outermost message.
+     */
+    static String failureReason(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            for (String line : String.valueOf(t.getMessage()).split("\n")) {
+                int at = line.indexOf("training worker ");
+                if (at >= 0) {
+                    return line.substring(at);
+                }
+            }
+        }
         String m = String.valueOf(e.getMessage());
         int nl = m.indexOf('\n');
         return nl < 0 ? m : m.substring(0, nl);

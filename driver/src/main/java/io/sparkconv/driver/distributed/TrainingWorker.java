@@ -63,6 +63,7 @@ public final class TrainingWorker {
             List<Double> valLoss = new ArrayList<>();
             int startEpoch = 0;
             int startStep = 0;
+            Double carriedLoss = null; // the resumed epoch's loss sum over the steps before startStep
             int restarts = stageAttempt;
             Optional<Checkpoint> resume = Checkpoint.latest(spec.checkpointDir());
             if (resume.isPresent()) {
@@ -70,6 +71,7 @@ public final class TrainingWorker {
                 c.restoreInto(net.parameters(), sgd.velocity(), trainLoss, valAccuracy, valLoss);
                 startEpoch = c.header().epoch();
                 startStep = c.header().step();
+                carriedLoss = c.header().epochLossSum();
                 restarts = Math.max(restarts, c.header().restarts());
             } else {
                 ParameterInit.initialize(plan, net.parameters(), t.seed());
@@ -77,7 +79,7 @@ public final class TrainingWorker {
             net.parametersChanged();
             if (progress != null) {
                 progress.send(event("start", "epoch", startEpoch, "step", startStep, "attempt", stageAttempt,
-                        "resumed", resume.isPresent()));
+                        "resumed", resume.isPresent(), "transport", ring.transport()));
             }
 
             Batch batch = new Batch(share, plan.input().size());
@@ -98,6 +100,7 @@ public final class TrainingWorker {
                     long t0 = System.nanoTime();
                     double loss = step.computeGradients(batch, t.batchSize());
                     long t1 = System.nanoTime();
+                    FaultInjection.maybeStall(rank, stageAttempt, (long) epoch * steps + s);
                     ring.sum(net.gradients(), 0, net.gradients().length);
                     long t2 = System.nanoTime();
                     double lr = t.sgd().lr() * t.schedule().factor(epoch + (double) s / steps, t.epochs());
@@ -111,16 +114,21 @@ public final class TrainingWorker {
                     long now = System.nanoTime();
                     if (progress != null && (now - lastReport > 2_000_000_000L || s == steps - 1)) {
                         // Rank 0's share scaled up to the batch: an estimate until the epoch's sum.
-                        progress.send(event("step", "epoch", epoch, "step", s + 1, "steps", steps,
+                        progress.send(event("step", "epoch", epoch, "epochs", t.epochs(), "step", s + 1, "steps", steps,
                                 "loss", lossSum * t.batchSize() / share / (s + 1 - first),
                                 "images_per_second", (double) (s + 1 - first) * t.batchSize() / ((now - epochStart) / 1e9)));
                         lastReport = now;
                     }
                     boolean epochEnd = s == steps - 1;
                     if (!epochEnd && spec.checkpointEvery() > 0 && (s + 1) % spec.checkpointEvery() == 0) {
-                        // Mid-epoch checkpoints resume at the next step; the epoch's loss restarts from there.
+                        // Mid-epoch checkpoints resume at the next step and carry the epoch's loss sum
+                        // so far (every worker's share: one float through the ring, every N steps).
+                        scalar[0] = (float) lossSum;
+                        ring.sum(scalar, 0, 1);
+                        Double sumSoFar = epoch == startEpoch && first > 0
+                                ? (carriedLoss != null ? carriedLoss + scalar[0] : null) : (double) scalar[0];
                         checkpoint(plan, net, sgd, t, epoch, s + 1, (long) epoch * steps + s + 1,
-                                trainLoss, valAccuracy, valLoss, restarts, config, progress);
+                                trainLoss, valAccuracy, valLoss, restarts, config, progress, sumSoFar);
                     }
                 }
                 loopNanos += System.nanoTime() - epochStart;
@@ -130,7 +138,8 @@ public final class TrainingWorker {
                 scalar[2] = val.images();
                 scalar[3] = (float) lossSum;
                 ring.sum(scalar, 0, 4);
-                double epochTrainLoss = scalar[3] / Math.max(1, steps - first);
+                boolean carried = first > 0 && carriedLoss != null;
+                double epochTrainLoss = (scalar[3] + (carried ? carriedLoss : 0)) / Math.max(1, carried ? steps : steps - first);
                 trainLoss.add(epochTrainLoss);
                 valAccuracy.add(scalar[2] > 0 ? scalar[0] / scalar[2] : Double.NaN);
                 valLoss.add(scalar[2] > 0 ? scalar[1] / scalar[2] : Double.NaN);
@@ -141,7 +150,7 @@ public final class TrainingWorker {
                             "images", (long) (steps - first) * t.batchSize()));
                 }
                 checkpoint(plan, net, sgd, t, epoch + 1, 0, (long) (epoch + 1) * steps,
-                        trainLoss, valAccuracy, valLoss, restarts, config, progress);
+                        trainLoss, valAccuracy, valLoss, restarts, config, progress, null);
                 // Every replica holds the same reduced figures, so every replica stops here too.
                 if (HopelessRun.shouldStop(epoch + 1, t.stopHopelessAfter(), epochTrainLoss,
                         valAccuracy.get(valAccuracy.size() - 1), plan.classes())) {
@@ -159,12 +168,13 @@ public final class TrainingWorker {
 
     private void checkpoint(NetPlan plan, Net net, Sgd sgd, TrainingConfig t, int epoch, int step, long globalStep,
                             List<Double> trainLoss, List<Double> valAccuracy, List<Double> valLoss, int restarts,
-                            TrainConfig config, ProgressReporter progress) throws IOException {
+                            TrainConfig config, ProgressReporter progress, Double epochLossSum) throws IOException {
         if (rank != 0) {
             return; // every replica holds the same numbers; one writes them
         }
         Checkpoint.Header header = new Checkpoint.Header(epoch, step, globalStep, t.seed(), plan.paramCount(),
-                List.copyOf(trainLoss), List.copyOf(valAccuracy), List.copyOf(valLoss), restarts, spec.configJson());
+                List.copyOf(trainLoss), List.copyOf(valAccuracy), List.copyOf(valLoss), restarts, spec.configJson(),
+                epochLossSum);
         String path = new Checkpoint(header, net.parameters(), sgd.velocity()).write(spec.checkpointDir());
         if (progress != null) {
             progress.send(event("checkpoint", "epoch", epoch, "step", step, "path", path));

@@ -5,6 +5,7 @@ import io.sparkconv.driver.config.TrainConfig;
 import io.sparkconv.driver.cv.TestLedger;
 import io.sparkconv.driver.config.TrainingConfig;
 import io.sparkconv.driver.data.TrainingData;
+import io.sparkconv.driver.progress.ProgressDisplay;
 import io.sparkconv.driver.report.RunSummary;
 import io.sparkconv.kernels.init.ParameterInit;
 import io.sparkconv.kernels.net.Backends;
@@ -21,6 +22,7 @@ import io.sparkconv.prep.augment.Augmenter;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -70,11 +72,11 @@ public final class LocalTrainer {
             List<Double> valLoss = new ArrayList<>();
             long trainNanos = 0;
             long imagesTrained = 0;
+            ProgressDisplay display = ProgressDisplay.open(progress, Duration.ofSeconds(10));
             for (int epoch = 0; epoch < t.epochs(); epoch++) {
                 int[][] orders = batches.shardOrders(epoch);
                 double lossSum = 0;
                 long epochStart = System.nanoTime();
-                long lastReport = epochStart;
                 int steps = batches.stepsPerEpoch();
                 for (int s = 0; s < steps; s++) {
                     int[] positions = batches.globalBatch(orders, s);
@@ -84,12 +86,8 @@ public final class LocalTrainer {
                     double lr = t.sgd().lr() * t.schedule().factor(progressEpochs, t.epochs());
                     lossSum += step.run(batch, lr);
                     imagesTrained += n;
-                    long now = System.nanoTime();
-                    if (now - lastReport > 10_000_000_000L) {
-                        progress.printf("  epoch %d step %d/%d loss %.4f %.0f img/s%n", epoch + 1, s + 1, steps,
-                                lossSum / (s + 1), (double) (s + 1) * t.batchSize() / ((now - epochStart) / 1e9));
-                        lastReport = now;
-                    }
+                    display.step(epoch, t.epochs(), s + 1, steps, lossSum / (s + 1),
+                            (double) (s + 1) * t.batchSize() / ((System.nanoTime() - epochStart) / 1e9));
                 }
                 long epochNanos = System.nanoTime() - epochStart;
                 trainNanos += epochNanos;
@@ -99,15 +97,16 @@ public final class LocalTrainer {
                         : new Evaluation(Double.NaN, Double.NaN, 0);
                 valAccuracy.add(val.accuracy());
                 valLoss.add(val.loss());
-                progress.printf("epoch %d/%d: train loss %.4f, validation accuracy %.4f (loss %.4f), %.1f s, %.0f img/s%n",
+                display.line(String.format("epoch %d/%d: train loss %.4f, validation accuracy %.4f (loss %.4f), %.1f s, %.0f img/s",
                         epoch + 1, t.epochs(), lossSum / steps, val.accuracy(), val.loss(), epochNanos / 1e9,
-                        train.size() / (epochNanos / 1e9));
+                        train.size() / (epochNanos / 1e9)));
                 if (HopelessRun.shouldStop(epoch + 1, t.stopHopelessAfter(), lossSum / steps, val.accuracy(), plan.classes())) {
-                    progress.printf("stopping after epoch %d: the run is hopeless (%s)%n", epoch + 1,
-                            Double.isFinite(lossSum / steps) ? "validation accuracy near chance" : "training loss diverged");
+                    display.line(String.format("stopping after epoch %d: the run is hopeless (%s)", epoch + 1,
+                            Double.isFinite(lossSum / steps) ? "validation accuracy near chance" : "training loss diverged"));
                     break;
                 }
             }
+            display.close();
             Checkpoint.Header header = new Checkpoint.Header(t.epochs(), 0, (long) t.epochs() * batches.stepsPerEpoch(),
                     t.seed(), plan.paramCount(), trainLoss, valAccuracy, valLoss, 0, config.toJson());
             new Checkpoint(header, net.parameters(), step.sgd().velocity())

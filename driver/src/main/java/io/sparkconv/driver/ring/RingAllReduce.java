@@ -5,111 +5,118 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * Sum-all-reduce of a float vector between K long-lived workers arranged in a ring over TCP:
+ * Sum-all-reduce of a float vector between K long-lived workers arranged in a ring:
  * reduce-scatter (K-1 steps) then all-gather (K-1 steps), each step sending one K-th of the
  * vector to the next worker while receiving one from the previous (Patarasuk and Yuan 2009).
  * Every worker sends and receives 2(K-1)/K of the vector, whatever K is.
  *
  * <p>Each chunk's sum is formed at exactly one worker, in ring order, and then copied verbatim to
  * the others, so all workers end with bit-identical vectors: replicas that apply the same update
- * never diverge.
+ * never diverge. The order does not depend on how a hop is carried, so every transport gives the
+ * same bits.
  *
- * <p>Both directions run in one thread on non-blocking channels with direct buffers: a chunk is
- * sent and received in pieces, and each received piece is added while the next is in flight.
- * No socket operation waits longer than the timeout without progress; a dead or stalled peer
- * raises {@link SocketTimeoutException} instead of hanging the training stage.
+ * <p>A hop is a TCP connection (non-blocking, direct buffers), or, between two workers on the same
+ * host, a shared-memory ring of pieces ({@link SharedMemoryLink}), chosen per hop at
+ * {@link #connect}. Both directions run in one thread: pieces are sent and received alternately
+ * and each received piece is added while the next is in flight. No exchange waits longer than the
+ * timeout without progress; a dead or stalled peer raises {@link SocketTimeoutException} (or an
+ * {@link IOException} naming the closed connection) instead of hanging the training stage.
  */
 public final class RingAllReduce implements AutoCloseable {
-    /** Floats per piece: large enough to amortise system calls, small enough to overlap add and transfer. */
-    static final int PIECE_FLOATS = 1 << 18;
     private static final int HELLO = 0x53435247; // "SCRG"
+    /** Idle rounds spent spinning before parking, on shared-memory hops: a piece takes ~50-100 us to copy. */
+    private static final int SPINS = 200;
+    private static final long PARK_NANOS = 20_000;
 
     private final int rank;
     private final int size;
-    private final SocketChannel toNext;
-    private final SocketChannel fromPrev;
     private final long timeoutNanos;
     private final Selector selector;
-    private final ByteBuffer sendBuf = ByteBuffer.allocateDirect(PIECE_FLOATS * 4).order(ByteOrder.nativeOrder());
-    private final ByteBuffer recvBuf = ByteBuffer.allocateDirect(PIECE_FLOATS * 4).order(ByteOrder.nativeOrder());
-    // Float views over the whole byte buffers, made once: a view covers the buffer's limit at creation.
-    private final FloatBuffer sendFloats = sendBuf.asFloatBuffer();
-    private final FloatBuffer recvFloats = recvBuf.asFloatBuffer();
+    private final Outbound out;
+    private final Inbound in;
 
-    private RingAllReduce(int rank, int size, SocketChannel toNext, SocketChannel fromPrev, Duration timeout) throws IOException {
+    private RingAllReduce(int rank, int size, Duration timeout, Selector selector, Outbound out, Inbound in) {
         this.rank = rank;
         this.size = size;
-        this.toNext = toNext;
-        this.fromPrev = fromPrev;
         this.timeoutNanos = timeout.toNanos();
-        this.selector = Selector.open();
-        if (size > 1) {
-            toNext.configureBlocking(false);
-            fromPrev.configureBlocking(false);
-        }
+        this.selector = selector;
+        this.out = out;
+        this.in = in;
     }
 
     /** A ring of one: sums are the identity. */
-    public static RingAllReduce single() throws IOException {
-        return new RingAllReduce(0, 1, null, null, Duration.ofSeconds(1));
-    }
-
-    /** Opens this worker's listening socket, to be announced to the others before {@link #connect}. */
-    public static ServerSocketChannel listen(String host) throws IOException {
-        ServerSocketChannel server = ServerSocketChannel.open();
-        server.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20); // inherited by accepted sockets
-        server.bind(new InetSocketAddress(host, 0));
-        return server;
+    public static RingAllReduce single() {
+        return new RingAllReduce(0, 1, Duration.ofSeconds(1), null, null, null);
     }
 
     /**
-     * Joins the ring: connects to the next worker's address and accepts the previous one on
-     * {@code server}, checking both by a handshake (rank, size, run id).
+     * Joins the ring: connects to the next worker and accepts the previous one on {@code mine},
+     * checking both by a handshake (rank, size, run id). A hop goes through shared memory when both
+     * ends allow it and the sender can map the receiver's announced inbox (so they share a host);
+     * otherwise over TCP. Closes {@code mine} (the listening socket, the inbox file's name).
      *
-     * @param peers every worker's listening address, by rank
+     * @param announcements every worker's {@link RingEndpoint#announcement()}, by rank
      */
-    public static RingAllReduce connect(int rank, List<InetSocketAddress> peers, ServerSocketChannel server,
+    public static RingAllReduce connect(int rank, List<String> announcements, RingEndpoint mine,
                                         long runId, Duration timeout) throws IOException {
-        int size = peers.size();
-        if (size == 1) {
-            server.close();
-            return single();
-        }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        InetSocketAddress next = peers.get((rank + 1) % size);
-        SocketChannel toNext = connectWithRetry(next, deadline);
-        try {
-            tune(toNext);
-            writeFully(toNext, hello(rank, size, runId), deadline);
-            SocketChannel fromPrev = accept(server, deadline);
-            tune(fromPrev);
-            ByteBuffer got = ByteBuffer.allocate(20);
-            readFully(fromPrev, got, deadline);
-            got.flip();
-            int magic = got.getInt();
-            int prevRank = got.getInt();
-            int prevSize = got.getInt();
-            long prevRun = got.getLong();
-            int expected = (rank - 1 + size) % size;
-            if (magic != HELLO || prevRank != expected || prevSize != size || prevRun != runId) {
-                throw new IOException(String.format("ring handshake at rank %d: expected rank %d of %d, run %d;"
-                        + " got magic 0x%08X rank %d of %d, run %d", rank, expected, size, runId, magic, prevRank, prevSize, prevRun));
+        try (mine) {
+            int size = announcements.size();
+            if (size == 1) {
+                return single();
             }
-            server.close();
-            return new RingAllReduce(rank, size, toNext, fromPrev, timeout);
-        } catch (IOException e) {
-            toNext.close();
-            throw e;
+            long deadline = System.nanoTime() + timeout.toNanos();
+            RingEndpoint.Peer next = RingEndpoint.Peer.parse(announcements.get((rank + 1) % size));
+            MappedByteBuffer nextInbox = mine.sharedMemory && next.inboxFile() != null
+                    ? SharedMemoryLink.open(next.inboxFile(), next.nonce()) : null;
+            SocketChannel toNext = connectWithRetry(next.address(), deadline);
+            SocketChannel fromPrev = null;
+            try {
+                tune(toNext);
+                writeFully(toNext, hello(rank, size, runId, nextInbox != null), deadline);
+                fromPrev = accept(mine.server, deadline);
+                tune(fromPrev);
+                ByteBuffer got = ByteBuffer.allocate(24);
+                readFully(fromPrev, got, deadline);
+                got.flip();
+                int magic = got.getInt();
+                int prevRank = got.getInt();
+                int prevSize = got.getInt();
+                long prevRun = got.getLong();
+                boolean prevShared = got.getInt() == 1;
+                int expected = (rank - 1 + size) % size;
+                if (magic != HELLO || prevRank != expected || prevSize != size || prevRun != runId) {
+                    throw new IOException(String.format("ring handshake at rank %d: expected rank %d of %d, run %d;"
+                            + " got magic 0x%08X rank %d of %d, run %d", rank, expected, size, runId, magic, prevRank, prevSize, prevRun));
+                }
+                if (prevShared && mine.inbox == null) {
+                    throw new IOException("ring worker " + expected + " chose shared memory, but worker " + rank + " offers none");
+                }
+                Selector selector = Selector.open();
+                int nextRank = (rank + 1) % size;
+                Outbound out = nextInbox != null
+                        ? new SharedMemoryLink.Out(nextInbox, toNext, rank, nextRank)
+                        : new TcpLink.Out(toNext, selector);
+                Inbound in = prevShared
+                        ? new SharedMemoryLink.In(mine.inbox, fromPrev, expected, rank)
+                        : new TcpLink.In(fromPrev, selector, expected, rank);
+                return new RingAllReduce(rank, size, timeout, selector, out, in);
+            } catch (IOException e) {
+                toNext.close();
+                if (fromPrev != null) {
+                    fromPrev.close();
+                }
+                throw e;
+            }
         }
     }
 
@@ -120,9 +127,9 @@ public final class RingAllReduce implements AutoCloseable {
         ch.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
     }
 
-    private static ByteBuffer hello(int rank, int size, long runId) {
-        ByteBuffer b = ByteBuffer.allocate(20);
-        b.putInt(HELLO).putInt(rank).putInt(size).putLong(runId).flip();
+    private static ByteBuffer hello(int rank, int size, long runId, boolean sharedMemory) {
+        ByteBuffer b = ByteBuffer.allocate(24);
+        b.putInt(HELLO).putInt(rank).putInt(size).putLong(runId).putInt(sharedMemory ? 1 : 0).flip();
         return b;
     }
 
@@ -192,7 +199,6 @@ public final class RingAllReduce implements AutoCloseable {
                 }
             }
         }
-        ch.configureBlocking(true);
     }
 
     public int rank() {
@@ -201,6 +207,15 @@ public final class RingAllReduce implements AutoCloseable {
 
     public int size() {
         return size;
+    }
+
+    /** How this worker's two hops are carried, e.g. {@code "in shared-memory, out tcp"}; {@code "none"} for a ring of one. */
+    public String transport() {
+        if (size == 1) {
+            return "none";
+        }
+        return "in " + (in instanceof SharedMemoryLink.In ? "shared-memory" : "tcp")
+                + ", out " + (out instanceof SharedMemoryLink.Out ? "shared-memory" : "tcp");
     }
 
     /** Replaces data[offset, offset+length) on every worker by its sum over all workers. */
@@ -230,85 +245,62 @@ public final class RingAllReduce implements AutoCloseable {
 
     /** Sends chunk {@code send} to the next worker while receiving chunk {@code recv} from the previous. */
     private void exchange(float[] data, int offset, int length, int send, int recv, boolean add) throws IOException {
-        int sendFrom = offset + chunkStart(send, length);
-        int sendEnd = offset + chunkStart(send + 1, length);
-        int recvFrom = offset + chunkStart(recv, length);
-        int recvEnd = offset + chunkStart(recv + 1, length);
-        int sendPos = sendFrom;   // next float to load into sendBuf
-        int recvPos = recvFrom;   // next float to store from recvBuf
-        sendBuf.clear().limit(0);
-        recvBuf.clear().limit(Math.min(PIECE_FLOATS, recvEnd - recvPos) * 4);
-        SelectionKey wk = toNext.register(selector, 0);
-        SelectionKey rk = fromPrev.register(selector, 0);
+        out.begin(data, offset + chunkStart(send, length), offset + chunkStart(send + 1, length));
+        in.begin(data, offset + chunkStart(recv, length), offset + chunkStart(recv + 1, length), add);
         long lastProgress = System.nanoTime();
-        try {
-            while (sendPos < sendEnd || sendBuf.hasRemaining() || recvPos < recvEnd) {
-                boolean progress = false;
-                if (!sendBuf.hasRemaining() && sendPos < sendEnd) {
-                    int n = Math.min(PIECE_FLOATS, sendEnd - sendPos);
-                    sendFloats.clear();
-                    sendFloats.put(data, sendPos, n);
-                    sendBuf.clear().limit(n * 4);
-                    sendPos += n;
-                }
-                if (sendBuf.hasRemaining() && toNext.write(sendBuf) > 0) {
-                    progress = true;
-                }
-                if (recvPos < recvEnd) {
-                    int got = fromPrev.read(recvBuf);
-                    if (got < 0) {
-                        throw new IOException("ring worker " + mod(rank - 1) + " closed its connection to worker " + rank);
-                    }
-                    if (got > 0) {
-                        progress = true;
-                    }
-                    if (!recvBuf.hasRemaining()) {
-                        int n = recvBuf.limit() / 4;
-                        recvFloats.clear();
-                        if (add) {
-                            // One pass straight from the direct buffer: a bulk copy into a scratch
-                            // array first would add a full extra pass over memory per piece.
-                            for (int i = 0; i < n; i++) {
-                                data[recvPos + i] += recvFloats.get(i);
-                            }
-                        } else {
-                            recvFloats.get(data, recvPos, n);
-                        }
-                        recvPos += n;
-                        recvBuf.clear().limit(Math.min(PIECE_FLOATS, recvEnd - recvPos) * 4);
-                    }
-                }
-                if (progress) {
-                    lastProgress = System.nanoTime();
-                    continue;
-                }
-                long idle = System.nanoTime() - lastProgress;
-                if (idle > timeoutNanos) {
-                    throw new SocketTimeoutException(String.format(
-                            "ring worker %d: no progress for %d ms (sent %d of %d floats to worker %d, received %d of %d from worker %d)",
-                            rank, idle / 1_000_000, sendPos - sendFrom, sendEnd - sendFrom, mod(rank + 1),
-                            recvPos - recvFrom, recvEnd - recvFrom, mod(rank - 1)));
-                }
-                wk.interestOps(sendBuf.hasRemaining() ? SelectionKey.OP_WRITE : 0);
-                rk.interestOps(recvPos < recvEnd ? SelectionKey.OP_READ : 0);
-                selector.select(Math.max(1, (timeoutNanos - idle) / 1_000_000));
-                selector.selectedKeys().clear();
+        int idleRounds = 0;
+        while (!out.done() || !in.done()) {
+            boolean progress = out.pump();
+            progress |= in.pump();
+            if (progress) {
+                lastProgress = System.nanoTime();
+                idleRounds = 0;
+                continue;
             }
-        } finally {
-            wk.cancel();
-            rk.cancel();
-            selector.selectNow();
+            long idle = System.nanoTime() - lastProgress;
+            if (idle > timeoutNanos) {
+                int sendLength = chunkStart(send + 1, length) - chunkStart(send, length);
+                int recvLength = chunkStart(recv + 1, length) - chunkStart(recv, length);
+                throw new SocketTimeoutException(String.format(
+                        "ring worker %d: no progress for %d ms (sent %d of %d floats to worker %d, received %d of %d from worker %d)",
+                        rank, idle / 1_000_000, out.sent(), sendLength, mod(rank + 1),
+                        in.received(), recvLength, mod(rank - 1)));
+            }
+            awaitProgress(idle, ++idleRounds);
         }
+    }
+
+    /**
+     * Two TCP hops: the selector sleeps until a socket is ready. A shared-memory hop has nothing to
+     * select on: spin briefly (the peer is usually mid-copy), then park in short naps, now and then
+     * checking that the peers' connections are still open.
+     */
+    private void awaitProgress(long idleNanos, int idleRounds) throws IOException {
+        if (out instanceof TcpLink.Out o && in instanceof TcpLink.In i) {
+            o.arm();
+            i.arm();
+            selector.select(Math.max(1, (timeoutNanos - idleNanos) / 1_000_000));
+            selector.selectedKeys().clear();
+            return;
+        }
+        if (idleRounds < SPINS) {
+            Thread.onSpinWait();
+            return;
+        }
+        if (idleRounds % 64 == 0) {
+            out.checkPeer();
+            in.checkPeer();
+        }
+        LockSupport.parkNanos(PARK_NANOS);
     }
 
     @Override
     public void close() throws IOException {
-        selector.close();
-        if (toNext != null) {
-            toNext.close();
+        if (size == 1) {
+            return;
         }
-        if (fromPrev != null) {
-            fromPrev.close();
+        try (selector; out; in) {
+            // closes all three
         }
     }
 }

@@ -7,9 +7,8 @@ package io.sparkconv.prep.decode;
  * top-bottom, 5 transposed, 6 turned 90 clockwise, 7 transversed, 8 turned 90 counter-clockwise
  * (each says what to do to the stored image to display it).
  *
- * <p>A small parser rather than a metadata library: it only walks the segment headers before the
- * scan, so it costs nothing on the common file without EXIF. Anything malformed means upright, as
- * in browsers.
+ * <p>A small parser rather than a metadata library (it reads one IFD entry, found while
+ * {@link JpegSegments} walks the headers anyway). Anything malformed means upright, as in browsers.
  */
 final class ExifOrientation {
     private static final int ORIENTATION_TAG = 0x0112;
@@ -18,34 +17,12 @@ final class ExifOrientation {
 
     /** The orientation 1..8 of a JPEG file, 1 when absent or unreadable. */
     static int read(byte[] jpeg) {
-        int pos = 2; // after SOI
-        while (pos + 4 <= jpeg.length) {
-            if ((jpeg[pos] & 0xff) != 0xFF) {
-                return 1;
-            }
-            int marker = jpeg[pos + 1] & 0xff;
-            if (marker == 0xFF) { // fill byte
-                pos++;
-                continue;
-            }
-            if (marker == 0xDA || marker == 0xD9) { // start of scan, end of image: no more headers
-                return 1;
-            }
-            if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) { // markers without a length
-                pos += 2;
-                continue;
-            }
-            int length = u16(jpeg, pos + 2, false);
-            int body = pos + 4;
-            if (marker == 0xE1 && length >= 8 && body + length - 2 <= jpeg.length && isExifHeader(jpeg, body)) {
-                int found = fromTiff(jpeg, body + 6, body + length - 2);
-                if (found != 0) {
-                    return found;
-                }
-            }
-            pos += 2 + length;
-        }
-        return 1;
+        return JpegSegments.scan(jpeg).orientation();
+    }
+
+    /** The orientation in an APP1 segment whose body is b[body, end), 0 when it holds none. */
+    static int fromApp1(byte[] b, int body, int end) {
+        return end - body >= 6 && isExifHeader(b, body) ? fromTiff(b, body + 6, end) : 0;
     }
 
     private static boolean isExifHeader(byte[] b, int at) {

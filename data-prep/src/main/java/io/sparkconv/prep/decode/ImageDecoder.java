@@ -5,15 +5,14 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.Serializable;
 import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
 
 /**
  * Decodes JPEG and PNG bytes (and whatever else ImageIO reads) into CHW uint8 pixels: the colour
  * model is flattened to 1 or 3 channels, the EXIF orientation of a JPEG is applied, then the image
  * is scaled so its shorter side is S and center-cropped to S x S (see {@link DecodeOptions}).
  *
- * <p>JPEG goes through TwelveMonkeys (CMYK, YCCK, broken ICC profiles), PNG through the JDK reader
- * (grey, RGB, alpha, palette, 16 bit). Alpha is dropped, as PIL's {@code convert("RGB")} and
+ * <p>Grey and YCbCr JPEGs go through the JDK reader, CMYK and YCCK ones (and any the JDK refuses)
+ * through TwelveMonkeys; PNG through the JDK reader (grey, RGB, alpha, palette, 16 bit). Alpha is dropped, as PIL's {@code convert("RGB")} and
  * torchvision do, so an RGBA image gives the same colours as its RGB twin. Colours are taken as
  * stored, without applying an embedded ICC profile of an RGB or grey image (as PIL does).
  *
@@ -50,35 +49,57 @@ public final class ImageDecoder implements Serializable {
         if (format == SourceFormat.PNG && Truncation.pngCut(bytes)) {
             throw new ImageRejectedException("truncated image");
         }
-        BufferedImage image = read(bytes, format);
+        JpegSegments jpeg = format == SourceFormat.JPEG ? JpegSegments.scan(bytes) : null;
+        BufferedImage image = read(bytes, format, jpeg);
         DecodedImage planes;
         try {
             planes = RasterPixels.toChw(image, options.channels());
         } catch (RuntimeException e) {
             throw new ImageRejectedException("decode failed: " + describe(e), e);
         }
-        if (format == SourceFormat.JPEG) {
-            planes = ExifOrientation.apply(planes, ExifOrientation.read(bytes));
+        if (jpeg != null) {
+            planes = ExifOrientation.apply(planes, jpeg.orientation());
         }
-        return options.size() > 0 ? AreaResize.shorterSideThenCenterCrop(planes, options.size()) : planes;
+        int size = options.size();
+        boolean asIs = size == 0 || (planes.height() == size && planes.width() == size);
+        return asIs ? planes : AreaResize.shorterSideThenCenterCrop(planes, size);
     }
 
-    private static BufferedImage read(byte[] bytes, SourceFormat format) throws ImageRejectedException {
+    /**
+     * Grey and YCbCr JPEGs go to the JDK reader first (half the cost per small image); 4-component
+     * ones (CMYK, YCCK), and any the JDK reader fails on, to TwelveMonkeys.
+     */
+    private static BufferedImage read(byte[] bytes, SourceFormat format, JpegSegments jpeg) throws ImageRejectedException {
         ThreadReaders readers = ThreadReaders.current();
-        ImageInputStream in = new ByteArrayImageInputStream(bytes);
-        ImageReader reader;
-        if (format == SourceFormat.OTHER) {
-            reader = readers.newReaderFor(in);
-            if (reader == null) {
-                throw new ImageRejectedException(SourceFormat.isCutSignature(bytes) ? "truncated image" : "not an image");
-            }
-        } else {
-            reader = readers.reader(format);
+        switch (format) {
+            case JPEG:
+                if (jpeg.components() == 1 || jpeg.components() == 3) {
+                    try {
+                        return read(readers, readers.jdkJpeg(), bytes, format);
+                    } catch (ImageRejectedException e) {
+                        if (!e.reason().startsWith("decode failed")) {
+                            throw e;
+                        }
+                    }
+                }
+                return read(readers, readers.twelveMonkeysJpeg(), bytes, format);
+            case PNG:
+                return read(readers, readers.png(), bytes, format);
+            default:
+                ImageReader reader = readers.newReaderFor(new ByteArrayImageInputStream(bytes));
+                if (reader == null) {
+                    throw new ImageRejectedException(SourceFormat.isCutSignature(bytes) ? "truncated image" : "not an image");
+                }
+                return read(readers, reader, bytes, format);
         }
+    }
+
+    private static BufferedImage read(ThreadReaders readers, ImageReader reader, byte[] bytes, SourceFormat format)
+            throws ImageRejectedException {
         readers.clearWarnings();
         boolean failed = true;
         try {
-            reader.setInput(in, true, true);
+            reader.setInput(new ByteArrayImageInputStream(bytes), true, true);
             long width = reader.getWidth(0);
             long height = reader.getHeight(0);
             if (width * height > MAX_PIXELS) {

@@ -62,7 +62,7 @@ public record Manifest(int formatVersion, Source source, Options options, List<S
                         List<List<Double>> eigenvectors) {}
 
     /** A record that could not be prepared, with the decoder's (short, stable) reason. */
-    public record Rejection(String key, String reason) {}
+    public record Rejection(String key, String reason) implements java.io.Serializable {}
 
     /** Records read (written + rejected) and the job's wall time. */
     public record Totals(long read, long written, long rejected, double seconds) {}

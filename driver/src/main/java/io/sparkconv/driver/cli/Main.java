@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code sparkconv} command line: one subcommand per job. */
 @Command(name = "sparkconv", mixinStandardHelpOptions = true, version = "sparkconv 0.1.0",
         description = "Distributed trainer for convolutional networks on Apache Spark.",
-        subcommands = {TrainCommand.class, CvCommand.class, EvaluateCommand.class, DescribeCommand.class, BenchCommand.class, AllReduceBenchCommand.class,
+        subcommands = {TrainCommand.class, PrepCommand.class, CvCommand.class, EvaluateCommand.class,
+                DescribeCommand.class, BenchCommand.class, AllReduceBenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {

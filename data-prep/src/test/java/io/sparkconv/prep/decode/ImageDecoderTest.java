@@ -1,0 +1,107 @@
+package io.sparkconv.prep.decode;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.sparkconv.testing.ImageCorpus;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The decoder as the preparation job uses it: options, resize, threads, serialization. */
+class ImageDecoderTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void optionsAreChecked() {
+        assertThrows(IllegalArgumentException.class, () -> new DecodeOptions(2, 0));
+        assertThrows(IllegalArgumentException.class, () -> new DecodeOptions(3, -1));
+    }
+
+    /** Size S gives S x S for every decodable corpus file, the EXIF one cropped from its rotated form. */
+    @Test
+    void everyImageComesOutSquareAtSizeS() throws Exception {
+        ImageCorpus.Written corpus = ImageCorpus.write(dir, 6);
+        ImageDecoder decoder = new ImageDecoder(new DecodeOptions(3, 20));
+        for (ImageCorpus.Entry e : corpus.decoded()) {
+            DecodedImage img = decoder.decode(Files.readAllBytes(e.path()), e.path().toString());
+            assertEquals(3 * 20 * 20, img.pixels().length, e.path().toString());
+        }
+        // the EXIF image is 56 high, 28 wide once upright: at S = 28 the crop is its rows 14..41
+        ImageCorpus.Entry exif = corpus.entry(ImageCorpus.Kind.EXIF_ROTATED_JPEG);
+        byte[] bytes = Files.readAllBytes(exif.path());
+        DecodedImage full = new ImageDecoder(new DecodeOptions(1, 0)).decode(bytes, "full");
+        DecodedImage crop = new ImageDecoder(new DecodeOptions(1, 28)).decode(bytes, "crop");
+        for (int y = 0; y < 28; y++) {
+            for (int x = 0; x < 28; x++) {
+                assertEquals(full.at(0, y + 14, x), crop.at(0, y, x));
+            }
+        }
+    }
+
+    /** Four threads decoding the corpus at once get what one thread gets. */
+    @Test
+    void threadsShareOneDecoder() throws Exception {
+        ImageCorpus.Written corpus = ImageCorpus.write(dir, 6);
+        ImageDecoder decoder = new ImageDecoder(new DecodeOptions(3, 16));
+        List<byte[]> files = new ArrayList<>();
+        List<byte[]> want = new ArrayList<>();
+        for (ImageCorpus.Entry e : corpus.decoded()) {
+            files.add(Files.readAllBytes(e.path()));
+            want.add(decoder.decode(files.get(files.size() - 1), e.path().toString()).pixels());
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<List<byte[]>>> runs = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                runs.add(pool.submit(() -> {
+                    List<byte[]> got = new ArrayList<>();
+                    for (int round = 0; round < 5; round++) {
+                        for (int i = 0; i < files.size(); i++) {
+                            got.add(decoder.decode(files.get(i), "f" + i).pixels());
+                        }
+                    }
+                    return got;
+                }));
+            }
+            for (Future<List<byte[]>> run : runs) {
+                List<byte[]> got = run.get();
+                for (int i = 0; i < got.size(); i++) {
+                    assertArrayEquals(want.get(i % files.size()), got.get(i));
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Spark ships the decoder to executors inside the task closure. */
+    @Test
+    void survivesJavaSerialization() throws Exception {
+        ImageCorpus.Written corpus = ImageCorpus.write(dir, 2);
+        ImageDecoder decoder = new ImageDecoder(new DecodeOptions(1, 12));
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(buf)) {
+            out.writeObject(decoder);
+        }
+        ImageDecoder copy;
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(buf.toByteArray()))) {
+            copy = (ImageDecoder) in.readObject();
+        }
+        assertEquals(decoder.options(), copy.options());
+        byte[] bytes = Files.readAllBytes(corpus.entry(ImageCorpus.Kind.RGB_PNG).path());
+        assertArrayEquals(decoder.decode(bytes, "a").pixels(), copy.decode(bytes, "b").pixels());
+    }
+}

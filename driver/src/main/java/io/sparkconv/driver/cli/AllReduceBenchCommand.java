@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 /** {@code sparkconv bench-allreduce}: one gradient exchange, ring against one Spark job per step. */
 @Command(name = "bench-allreduce", mixinStandardHelpOptions = true,
         description = "Time one synchronous gradient exchange between K workers: the ring in barrier tasks"
-                + " against a broadcast + treeAggregate job (sync: spark).")
+                + " against a broadcast + treeAggregate job (sync: spark). Medians; rank 0's ring time split into"
+                + " sending, receiving (with the add) and waiting for its peers.")
 final class AllReduceBenchCommand implements Callable<Integer> {
     @Option(names = "--master", defaultValue = "local[2]", description = "Spark master (default ${DEFAULT-VALUE}).")
     String master;
@@ -47,13 +48,15 @@ final class AllReduceBenchCommand implements Callable<Integer> {
         for (String t : transports) {
             new DistributedConfig(master, workers, null, null, null, null, null, t); // rejects an unknown transport
         }
-        System.out.printf("%-12s %8s %-34s %10s %12s %8s%n", "floats", "workers", "ring transport (rank 0)", "ring ms", "spark ms", "ratio");
+        System.out.printf("%-10s %7s %-40s %8s %22s %10s %7s%n", "floats", "workers", "ring transport (rank 0)", "ring ms",
+                "send/receive/wait ms", "spark ms", "ratio");
         for (int n : floats) {
             double spark = ringOnly ? Double.NaN : AllReduceBenchmark.sparkJob(sc, workers, n, repeats);
             for (String t : transports) {
                 AllReduceBenchmark.RingFigure ring = AllReduceBenchmark.ring(sc, workers, n, repeats, t.equals("auto"));
-                System.out.printf("%-12d %8d %-34s %10.2f %12.2f %7.1fx%n", n, workers, t + ": " + ring.transport(),
-                        ring.medianMs(), spark, spark / ring.medianMs());
+                System.out.printf("%-10d %7d %-40s %8.2f %22s %10.2f %6.1fx%n", n, workers, t + ": " + ring.transport(),
+                        ring.medianMs(), String.format("%.1f/%.1f/%.1f", ring.sendMs(), ring.receiveMs(), ring.waitMs()),
+                        spark, spark / ring.medianMs());
             }
         }
         return 0;

@@ -27,8 +27,8 @@ import scala.runtime.AbstractFunction1;
 public final class AllReduceBenchmark {
     private AllReduceBenchmark() {}
 
-    /** Median milliseconds per ring all-reduce on rank 0 after one warm-up exchange, and how rank 0's hops went. */
-    public record RingFigure(double medianMs, String transport) {}
+    /** Median milliseconds per ring all-reduce on rank 0 after warm-up exchanges, how rank 0's hops went, its time split. */
+    public record RingFigure(double medianMs, String transport, double sendMs, double receiveMs, double waitMs) {}
 
     /**
      * Times the ring; {@code sharedMemory} lets co-located workers exchange through /dev/shm
@@ -44,8 +44,9 @@ public final class AllReduceBenchmark {
         List<String> figures = slots.rdd().barrier()
                 .mapPartitions(new RingTask(floats, repeats, sharedMemory), false, ClassTag$.MODULE$.apply(String.class))
                 .toJavaRDD().collect();
-        String[] f = figures.get(0).split(";", 2);
-        return new RingFigure(Double.parseDouble(f[0]), f[1]);
+        String[] f = figures.get(0).split(";");
+        return new RingFigure(Double.parseDouble(f[0]), f[1], Double.parseDouble(f[2]), Double.parseDouble(f[3]),
+                Double.parseDouble(f[4]));
     }
 
     /** Median milliseconds per broadcast + treeAggregate job over K partitions. */
@@ -103,19 +104,36 @@ public final class AllReduceBenchmark {
                 List<String> peers = List.of(ctx.allGather(mine.announcement()));
                 try (RingAllReduce ring = RingAllReduce.connect(ctx.partitionId(), peers, mine, 1L, Duration.ofSeconds(60))) {
                     float[] v = new float[floats];
+                    // Warm-up: the add is Vector API code, which runs far slower than scalar code until C2
+                    // has compiled it; a few 431k-float exchanges are not enough for that (they measured
+                    // 70-190 ms instead of 1-9). About 20M floats of exchanges first; the same count on
+                    // every worker, as the ring needs.
+                    for (int i = 0, warmUps = Math.max(0, Math.min(100, 20_000_000 / floats) - 1); i < warmUps; i++) {
+                        ring.sum(v, 0, floats);
+                    }
+                    ring.timeSplit();
                     double[] times = new double[repeats + 1];
+                    double[][] splits = new double[3][repeats + 1];
                     for (int i = 0; i <= repeats; i++) {
                         Arrays.fill(v, ctx.partitionId());
                         long t0 = System.nanoTime();
                         ring.sum(v, 0, floats);
                         times[i] = (System.nanoTime() - t0) / 1e6;
+                        double[] split = ring.timeSplit();
+                        for (int j = 0; j < 3; j++) {
+                            splits[j][i] = split[j];
+                        }
                         float expected = ring.size() * (ring.size() - 1) / 2f;
                         if (v[0] != expected || v[floats - 1] != expected) {
                             throw new IllegalStateException("wrong sum " + v[0] + ", " + v[floats - 1] + "; expected " + expected);
                         }
                     }
                     double median = median(Arrays.copyOfRange(times, 1, times.length));
-                    return CollectionConverters.asScala(List.of(median + ";" + ring.transport()).iterator());
+                    StringBuilder figure = new StringBuilder().append(median).append(';').append(ring.transport());
+                    for (double[] split : splits) {
+                        figure.append(';').append(median(Arrays.copyOfRange(split, 1, split.length)));
+                    }
+                    return CollectionConverters.asScala(List.of(figure.toString()).iterator());
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

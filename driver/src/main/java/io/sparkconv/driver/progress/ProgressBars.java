@@ -16,6 +16,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 final class ProgressBars implements ProgressDisplay {
     private final PrintStream out;
     private ProgressBar bar;
+    private LineTracking console;
     private int barEpoch = -1;
     private int lastEpoch = -1;
 
@@ -36,7 +37,7 @@ final class ProgressBars implements ProgressDisplay {
                     .setUnit(" steps", 1)
                     .setStyle(ProgressBarStyle.UNICODE_BLOCK)
                     .setUpdateIntervalMillis(250)
-                    .setConsumer(new ConsoleProgressBarConsumer(out))
+                    .setConsumer(console = new LineTracking(out))
                     .startsFrom(continuing ? step : 0, Duration.ZERO)
                     .build();
             barEpoch = epoch;
@@ -61,8 +62,34 @@ final class ProgressBars implements ProgressDisplay {
     private void finish() {
         if (bar != null) {
             bar.close();
+            // progressbar 0.10.1 skips its closing newline when a bar is closed before its first
+            // scheduled redraw; end the line here then.
+            if (console.lineOpen) {
+                out.println();
+            }
             bar = null;
             barEpoch = -1;
+        }
+    }
+
+    /** The console consumer, noting whether the bar's line is still open (drawn, not yet ended). */
+    private static final class LineTracking extends ConsoleProgressBarConsumer {
+        volatile boolean lineOpen;
+
+        LineTracking(PrintStream out) {
+            super(out);
+        }
+
+        @Override
+        public void accept(String rendered) {
+            super.accept(rendered);
+            lineOpen = true;
+        }
+
+        @Override
+        public void close() {
+            super.close();
+            lineOpen = false;
         }
     }
 }

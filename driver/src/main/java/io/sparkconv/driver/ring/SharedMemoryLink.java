@@ -74,15 +74,16 @@ final class SharedMemoryLink {
         }
     }
 
-    /** Fails if the hop's TCP connection reached end-of-stream: the peer's process closed it or died. */
-    private static void checkOpen(SocketChannel channel, ByteBuffer probe, String what) throws IOException {
+    /** Whether the hop's TCP connection reached end-of-stream: the peer's process closed it or died. */
+    private static boolean closed(SocketChannel channel, ByteBuffer probe) throws IOException {
         probe.clear();
         if (channel.read(probe) < 0) {
-            throw new IOException(what);
+            return true;
         }
         if (probe.position() > 0) {
-            throw new IOException("unexpected bytes on a shared-memory hop's connection (" + what + "?)");
+            throw new IOException("unexpected bytes on a shared-memory hop's connection");
         }
+        return false;
     }
 
     /** The sending side. */
@@ -140,7 +141,10 @@ final class SharedMemoryLink {
 
         @Override
         public void checkPeer() throws IOException {
-            checkOpen(channel, probe, closedMessage);
+            // The next worker cannot finish without what is left to send, so a close now is a failure.
+            if (!done() && closed(channel, probe)) {
+                throw new IOException(closedMessage);
+            }
         }
 
         @Override
@@ -215,7 +219,12 @@ final class SharedMemoryLink {
 
         @Override
         public void checkPeer() throws IOException {
-            checkOpen(channel, probe, closedMessage);
+            // A previous worker may publish its last pieces and close before they are taken in: its
+            // close is a failure only once nothing it published is left here. (It published before
+            // closing, so once the close is seen, the count read after it is complete.)
+            if (!done() && closed(channel, probe) && (long) LONGS.getAcquire(map, PUBLISHED) == consumed) {
+                throw new IOException(closedMessage);
+            }
         }
 
         @Override

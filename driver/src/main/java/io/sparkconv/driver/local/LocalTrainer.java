@@ -107,7 +107,9 @@ public final class LocalTrainer {
                 }
             }
             display.close();
-            Checkpoint.Header header = new Checkpoint.Header(t.epochs(), 0, (long) t.epochs() * batches.stepsPerEpoch(),
+            // Epochs trained: fewer than configured when the hopeless-run rule stopped the run.
+            int epochsDone = trainLoss.size();
+            Checkpoint.Header header = new Checkpoint.Header(epochsDone, 0, (long) epochsDone * batches.stepsPerEpoch(),
                     t.seed(), plan.paramCount(), trainLoss, valAccuracy, valLoss, 0, config.toJson());
             new Checkpoint(header, net.parameters(), step.sgd().velocity())
                     .write(outDir.resolve("model").toAbsolutePath().toUri().toString());

@@ -61,6 +61,22 @@ class TrainCommandTest {
     }
 
     @Test
+    void aHopelessLocalRunStopsAndItsModelSaysHowFarItGot(@TempDir Path dir) throws IOException {
+        // lr 50 diverges in the first epoch; the rule stops the run there instead of after 3.
+        Path conf = dir.resolve("hopeless.yaml");
+        Files.writeString(conf, Files.readString(config(dir, "").resolveSibling("train.yaml"))
+                .replace("lr: 0.01", "lr: 50").replace("  seed: 7\n", "  seed: 7\n  stop_hopeless_after: 2\n"));
+        Path out = dir.resolve("run");
+        String[] r = run("train", "--conf", conf.toString(), "--out", out.toString(), "--master", "none",
+                "--backend", "java", "--threads", "1");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("stopping after epoch 1"), r[1]);
+        var model = io.sparkconv.driver.checkpoint.Checkpoint.latest(out.resolve("model").toUri().toString()).orElseThrow();
+        assertEquals(1, model.header().epoch());
+        assertEquals(1, model.header().trainLoss().size());
+    }
+
+    @Test
     void trainWritesASummaryWithTheResolvedConfig(@TempDir Path dir) throws IOException {
         Path out = dir.resolve("run");
         String[] r = run("train", "--conf", config(dir, "").toString(), "--epochs", "2", "--out", out.toString());

@@ -4,6 +4,7 @@ import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.Serializable;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 
 /**
@@ -75,31 +76,39 @@ public final class ImageDecoder implements Serializable {
             case JPEG:
                 if (jpeg.components() == 1 || jpeg.components() == 3) {
                     try {
-                        return read(readers, readers.jdkJpeg(), bytes, format);
+                        // the reader's own choice of image for plain YCbCr or RGB, kept across
+                        // images; with an ICC profile the reader picks another colour space
+                        boolean reuse = jpeg.components() == 3 && !jpeg.icc();
+                        return read(readers, readers.jdkJpeg(), bytes, format, reuse);
                     } catch (ImageRejectedException e) {
                         if (!e.reason().startsWith("decode failed")) {
                             throw e;
                         }
                     }
                 }
-                return read(readers, readers.twelveMonkeysJpeg(), bytes, format);
+                return read(readers, readers.twelveMonkeysJpeg(), bytes, format, false);
             case PNG:
-                return read(readers, readers.png(), bytes, format);
+                return read(readers, readers.png(), bytes, format, false);
             default:
                 ImageReader reader = readers.newReaderFor(new ByteArrayImageInputStream(bytes));
                 if (reader == null) {
                     throw new ImageRejectedException(SourceFormat.isCutSignature(bytes) ? "truncated image" : "not an image");
                 }
-                return read(readers, reader, bytes, format);
+                return read(readers, reader, bytes, format, false);
         }
     }
 
-    private static BufferedImage read(ThreadReaders readers, ImageReader reader, byte[] bytes, SourceFormat format)
-            throws ImageRejectedException {
+    /**
+     * @param reuseRgb decode into the thread's kept sRGB image of this size ({@link ThreadReaders#rgbImage})
+     *     instead of a new one: the caller copies the pixels out before the next decode, and the
+     *     reader writes every pixel
+     */
+    private static BufferedImage read(ThreadReaders readers, ImageReader reader, byte[] bytes, SourceFormat format,
+                                      boolean reuseRgb) throws ImageRejectedException {
         readers.clearWarnings();
         boolean failed = true;
         try {
-            reader.setInput(new ByteArrayImageInputStream(bytes), true, true);
+            reader.setInput(readers.input(bytes), true, true);
             long width = reader.getWidth(0);
             long height = reader.getHeight(0);
             if (width * height > MAX_PIXELS) {
@@ -107,7 +116,12 @@ public final class ImageDecoder implements Serializable {
                 throw new ImageRejectedException("unsupported image: " + width + "x" + height
                         + " is more than " + (MAX_PIXELS >> 20) + " Mpixel");
             }
-            BufferedImage image = reader.read(0, null);
+            ImageReadParam param = null;
+            if (reuseRgb) {
+                param = readers.param(reader);
+                param.setDestination(readers.rgbImage((int) width, (int) height));
+            }
+            BufferedImage image = reader.read(0, param);
             failed = false;
             if (Truncation.warned(readers.warnings())) {
                 throw new ImageRejectedException("truncated image");
@@ -122,6 +136,7 @@ public final class ImageDecoder implements Serializable {
         } finally {
             if (failed || format == SourceFormat.OTHER) {
                 readers.discard(reader);
+                readers.discardInput();
             } else {
                 reader.setInput(null);
             }

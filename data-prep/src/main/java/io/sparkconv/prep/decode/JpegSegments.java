@@ -2,16 +2,21 @@ package io.sparkconv.prep.decode;
 
 /**
  * What the decoder needs from a JPEG's header segments, found by walking the marker segments up
- * to the first scan: the number of colour components in the frame (SOF) and the EXIF orientation.
+ * to the first scan: the number of colour components in the frame (SOF), the EXIF orientation and
+ * whether an ICC profile is embedded.
  * It reads only the segment headers, so it costs nothing next to the decode.
  *
  * @param components  Nf of the first SOF segment, 0 when there is none before the scan
  * @param orientation the EXIF orientation 1..8, 1 when absent or malformed
+ * @param icc         true when an APP2 ICC_PROFILE segment is present
  */
-record JpegSegments(int components, int orientation) {
+record JpegSegments(int components, int orientation, boolean icc) {
+    private static final byte[] ICC_PROFILE = "ICC_PROFILE\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     static JpegSegments scan(byte[] jpeg) {
         int components = 0;
         int orientation = 0;
+        boolean icc = false;
         int pos = 2; // after SOI
         while (pos + 4 <= jpeg.length) {
             if ((jpeg[pos] & 0xff) != 0xFF) {
@@ -36,10 +41,24 @@ record JpegSegments(int components, int orientation) {
                 components = jpeg[body + 5] & 0xff;
             } else if (marker == 0xE1 && orientation == 0 && length >= 8 && end <= jpeg.length) {
                 orientation = ExifOrientation.fromApp1(jpeg, body, end);
+            } else if (marker == 0xE2 && end <= jpeg.length && startsWith(jpeg, body, end, ICC_PROFILE)) {
+                icc = true;
             }
             pos = end;
         }
-        return new JpegSegments(components, orientation == 0 ? 1 : orientation);
+        return new JpegSegments(components, orientation == 0 ? 1 : orientation, icc);
+    }
+
+    private static boolean startsWith(byte[] b, int from, int end, byte[] prefix) {
+        if (end - from < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (b[from + i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC). */

@@ -4,7 +4,16 @@ import com.twelvemonkeys.imageio.plugins.jpeg.JPEGImageReaderSpi;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.awt.Transparency;
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.spi.IIORegistry;
@@ -22,6 +31,12 @@ final class ThreadReaders {
     private ImageReader jdkJpeg;
     private ImageReader twelveMonkeysJpeg;
     private ImageReader png;
+    private ReusableImageInput input;
+    private ImageReader paramReader;
+    private ImageReadParam param;
+    private BufferedImage rgb;
+    private static final ColorModel SRGB = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_sRGB), false,
+            false, Transparency.OPAQUE, DataBuffer.TYPE_BYTE);
 
     private ThreadReaders() {}
 
@@ -59,6 +74,44 @@ final class ThreadReaders {
             png = listen(firstReader(ImageIO.getImageReadersByFormatName("png"), "PNG"));
         }
         return png;
+    }
+
+    /** The thread's input stream, pointed at {@code bytes}. */
+    ReusableImageInput input(byte[] bytes) {
+        if (input == null) {
+            input = new ReusableImageInput();
+        }
+        return input.reset(bytes);
+    }
+
+    /** The reader's default read parameters, kept across images (a destination is set on each use). */
+    ImageReadParam param(ImageReader reader) {
+        if (reader != paramReader) {
+            param = reader.getDefaultReadParam();
+            paramReader = reader;
+        }
+        return param;
+    }
+
+    /**
+     * An sRGB image of the size with R, G, B bytes in that order, kept for the next image of the
+     * same size. The order matters: it is the order of the JPEG reader's decoded scanlines, so the
+     * reader copies each line with one arraycopy (into the usual TYPE_3BYTE_BGR it reorders byte
+     * by byte, a fifth of a 64 x 64 decode); and a new image per decode is 12 KB to clear for
+     * pixels the reader overwrites anyway.
+     */
+    BufferedImage rgbImage(int width, int height) {
+        if (rgb == null || rgb.getWidth() != width || rgb.getHeight() != height) {
+            WritableRaster raster = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, width, height, 3 * width, 3,
+                    new int[] {0, 1, 2}, null);
+            rgb = new BufferedImage(SRGB, raster, false, null);
+        }
+        return rgb;
+    }
+
+    /** Drops the input stream after a failed read: a reader may have left marks on it. */
+    void discardInput() {
+        input = null;
     }
 
     /** A fresh reader for an unusual format, or null when no ImageIO reader claims the input; dispose it after use. */

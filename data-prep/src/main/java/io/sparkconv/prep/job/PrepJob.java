@@ -14,18 +14,17 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.spark.SparkContext;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
 
@@ -36,7 +35,8 @@ import org.apache.spark.util.LongAccumulator;
  * the manifest.
  *
  * <p>One pass and no cache: the statistics and the bad records ride along with the write in an
- * accumulator (see {@link PrepTally}) instead of a second job over cached pixels.
+ * accumulator (see {@link PrepTally}) instead of a second job over cached pixels. Each task writes
+ * its Parquet files itself ({@link PrepTask}) and the driver publishes them ({@link RecordOutput}).
  */
 public final class PrepJob {
     /** Records per task at most when the partition count is picked automatically. */
@@ -62,6 +62,7 @@ public final class PrepJob {
     /** Prepares the input as the options say and returns the manifest it wrote. */
     public Manifest run(PrepOptions o) throws IOException {
         long start = System.nanoTime();
+        CompressionCodecName codec = codec(o, spark);
         SparkContext sc = spark.sparkContext();
         Configuration hadoop = sc.hadoopConfiguration();
         ImageSource source = ImageSource.open(o.input(), o.format(), hadoop);
@@ -73,55 +74,59 @@ public final class PrepJob {
         List<SourceChunk> chunks = source.chunks(partitions);
         double listed = (System.nanoTime() - start) / 1e9;
         log.printf("prep: %s (listed in %.1f s) -> %s: %d tasks, %d channels, size %s, validation %s, test %s,"
-                        + " %d folds%n", source.describe(), listed, out, chunks.size(), channels,
-                o.size() == 0 ? "kept" : o.size() + "x" + o.size(), o.validation(), test, o.folds());
+                        + " %d folds, compression %s%n", source.describe(), listed, out, chunks.size(), channels,
+                o.size() == 0 ? "kept" : o.size() + "x" + o.size(), o.validation(), test, o.folds(), codecName(codec));
 
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
-        Broadcast<HadoopConf> conf = jsc.broadcast(new HadoopConf(hadoop));
+        Configuration writing = new Configuration(hadoop);
+        NioLocalFileSystem.forWriting(hadoop).forEach(writing::set);
+        Broadcast<HadoopConf> conf = jsc.broadcast(new HadoopConf(writing));
         PrepTally tally = new PrepTally(channels, o.folds());
         // unnamed: a named accumulator's value would travel to the UI and every listener with each task
         sc.register(tally);
         LongAccumulator images = sc.longAccumulator("sparkconv prep images");
         LongAccumulator rejected = sc.longAccumulator("sparkconv prep rejected");
         RecordConverter converter = new RecordConverter(new DecodeOptions(channels, o.size()));
-        JavaRDD<Row> rows = jsc.parallelize(chunks, chunks.size())
-                .mapPartitions(new PrepPartition(conf, converter, rule, tally, images, rejected));
-
         String group = "sparkconv-prep-" + UUID.randomUUID();
+        RecordOutput output = new RecordOutput(new Path(out, RecordSchema.RECORDS_DIR).toString(),
+                UUID.randomUUID().toString(), codec);
         sc.setJobGroup(group, "sparkconv prep " + source.path(), false);
-        // One open Parquet writer per split in each task instead of Spark's default for a
-        // partitioned write, a sort of the task's rows by split before writing (a copy of every
-        // record through the sorter, a tenth of the job's CPU).
-        String writersKey = "spark.sql.maxConcurrentOutputFileWriters";
-        String writersBefore = spark.conf().get(writersKey, null);
-        // Spark falls back to the sort when the writers reach the limit, so one more than the splits
-        spark.conf().set(writersKey, Split.values().length + 1);
+        List<TaskFiles> written;
         try (ProgressReporter progress = ProgressReporter.start(sc.statusTracker(), group, images, rejected,
                 source.size(), progressMillis, log)) {
-            spark.createDataFrame(rows, RecordSchema.SCHEMA).write()
-                    .options(NioLocalFileSystem.forWriting(hadoop))
-                    .mode(SaveMode.ErrorIfExists)
-                    .partitionBy(RecordSchema.SPLIT)
-                    // Pixels and keys are unique per record: a dictionary is wasted work.
-                    .option("parquet.enable.dictionary#" + RecordSchema.PIXELS, "false")
-                    .option("parquet.enable.dictionary#" + RecordSchema.KEY, "false")
-                    .parquet(new Path(out, RecordSchema.RECORDS_DIR).toString());
+            written = jsc.parallelize(chunks, chunks.size())
+                    .mapPartitions(new PrepTask(conf, converter, rule, output, tally, images, rejected))
+                    .collect();
+        } catch (Throwable e) {
+            // a failed job (a SparkException, which Java cannot see declared) leaves no records
+            output.abort(writing);
+            throw e;
         } finally {
-            if (writersBefore == null) {
-                spark.conf().unset(writersKey);
-            } else {
-                spark.conf().set(writersKey, writersBefore);
-            }
             sc.clearJobGroup();
             conf.destroy();
         }
+        output.commit(written, writing);
         double seconds = (System.nanoTime() - start) / 1e9;
-        Manifest manifest = manifest(o, source, channels, test, partitions, out, tally, seconds);
-        Configuration writing = new Configuration(hadoop);
-        NioLocalFileSystem.forWriting(hadoop).forEach(writing::set);
+        Manifest manifest = manifest(o, source, channels, test, partitions, out, tally, seconds, output.codec());
         manifest.write(out, writing);
         report(tally, seconds);
         return manifest;
+    }
+
+    /**
+     * The Parquet codec: --compression, else Spark's {@code spark.sql.parquet.compression.codec}
+     * when the application sets it, else {@link PrepOptions#DEFAULT_COMPRESSION}.
+     */
+    static CompressionCodecName codec(PrepOptions o, SparkSession spark) {
+        String sparkKey = "spark.sql.parquet.compression.codec";
+        String name = o.compression() != null ? o.compression()
+                : spark.conf().contains(sparkKey) ? spark.conf().get(sparkKey).toLowerCase(Locale.ROOT)
+                : PrepOptions.DEFAULT_COMPRESSION;
+        if (!PrepOptions.CODECS.contains(name) && !name.equals("uncompressed")) {
+            throw new IllegalArgumentException(sparkKey + " " + name + ": prep writes one of "
+                    + String.join(", ", PrepOptions.CODECS) + " (or give --compression)");
+        }
+        return CompressionCodecName.fromConf(name.equals("none") ? "uncompressed" : name);
     }
 
     static int autoPartitions(int parallelism, long records) {
@@ -168,14 +173,18 @@ public final class PrepJob {
         return out.toString();
     }
 
+    private static String codecName(CompressionCodecName codec) {
+        return codec == CompressionCodecName.UNCOMPRESSED ? "none" : codec.name().toLowerCase(Locale.ROOT);
+    }
+
     private static Manifest manifest(PrepOptions o, ImageSource source, int channels, double test, int partitions,
-                                     String out, PrepTally tally, double seconds) {
+                                     String out, PrepTally tally, double seconds, CompressionCodecName codec) {
         PixelStats stats = tally.trainMoments().isEmpty() ? null : PixelStats.of(tally.trainMoments());
         List<Manifest.Rejection> rejections = tally.rejections();
         return new Manifest(Manifest.FORMAT_VERSION,
                 new Manifest.Source(source.path(), source.format().id()),
                 new Manifest.Options(o.input(), out, source.format().id(), channels, o.size(), o.validation(), test,
-                        o.folds(), partitions),
+                        o.folds(), partitions, codecName(codec)),
                 source.classes(), tally.shape(),
                 new Manifest.Counts(tally.count(Split.TRAIN), tally.count(Split.VALIDATION), tally.count(Split.TEST)),
                 tally.foldCounts(), stats == null ? null : stats(stats), rejections,

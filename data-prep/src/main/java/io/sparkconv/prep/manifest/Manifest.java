@@ -37,9 +37,12 @@ public record Manifest(int formatVersion, Source source, Options options, List<S
     /** The input: its qualified path and format (folder, idx, cifar). */
     public record Source(String path, String format) {}
 
-    /** The options the data was prepared with, resolved (defaults filled in). */
+    /**
+     * The options the data was prepared with, resolved (defaults filled in); compression is the
+     * Parquet codec's name (null in manifests written before it was recorded: snappy).
+     */
     public record Options(String input, String out, String format, int channels, int size, double validation,
-                          double test, int folds, int partitions) {}
+                          double test, int folds, int partitions, String compression) {}
 
     /** Channels, height and width shared by every record; null where records differ. */
     public record ImageShape(Integer channels, Integer height, Integer width) {

@@ -50,6 +50,7 @@ public final class FolderSource implements ImageSource {
         List<Long> lengths = new ArrayList<>();
         int skipped = 0;
         String rootPath = dir.toUri().getPath();
+        List<Path> classDirs = new ArrayList<>();
         for (FileStatus entry : SourceFiles.list(fs, dir)) {
             if (entry.isFile()) {
                 if (isImageName(entry.getPath().getName())) {
@@ -57,30 +58,32 @@ public final class FolderSource implements ImageSource {
                             + " into one folder per class (" + dir + "/CLASS/" + entry.getPath().getName() + ")");
                 }
                 skipped++;
-                continue;
+            } else {
+                classDirs.add(entry.getPath());
             }
-            String className = entry.getPath().getName();
+        }
+        List<List<ListedFile>> listings = listClasses(fs, classDirs);
+        for (int c = 0; c < classDirs.size(); c++) {
+            Path classDir = classDirs.get(c);
+            String className = classDir.getName();
             int label = classes.size();
             int before = uris.size();
-            List<FileStatus> found = new ArrayList<>();
-            walk(fs, entry.getPath(), found);
-            found.sort((a, b) -> a.getPath().toUri().getPath().compareTo(b.getPath().toUri().getPath()));
-            for (FileStatus f : found) {
-                String key = relative(rootPath, f.getPath().toUri().getPath());
+            for (ListedFile f : listings.get(c)) {
+                String key = relative(rootPath, f.path());
                 if (!visiblePath(key)) {
                     continue;
                 }
-                if (!isImageName(f.getPath().getName())) {
+                if (!isImageName(key)) {
                     skipped++;
                     continue;
                 }
-                uris.add(f.getPath().toUri().toString());
+                uris.add(f.uri());
                 keys.add(key);
                 labels.add(label);
-                lengths.add(f.getLen());
+                lengths.add(f.length());
             }
             if (uris.size() == before) {
-                throw new SourceException(entry.getPath() + ": class folder '" + className
+                throw new SourceException(classDir + ": class folder '" + className
                         + "' holds no images (.jpg, .jpeg or .png files)");
             }
             classes.add(className);
@@ -93,21 +96,130 @@ public final class FolderSource implements ImageSource {
                 lengths.stream().mapToLong(Long::longValue).toArray(), skipped);
     }
 
+    /** A file found under a class folder: its path (no scheme), its URI and its length. */
+    private record ListedFile(String path, String uri, long length) {}
+
     /**
-     * The files under a folder, at any depth, skipping hidden folders. listStatus rather than
-     * listFiles(recursive): the latter builds LocatedFileStatus, which on file:// without Hadoop's
-     * native library forks an {@code ls} per file for its permissions (a minute for 20,000 images).
+     * The class folders' listings, in their order, listed by several threads at once: listing is
+     * mostly waiting (a stat per file here, a round trip per folder on HDFS and S3), and one
+     * thread listed 20,000 local files in 0.1 s.
      */
-    private static void walk(FileSystem fs, Path dir, List<FileStatus> out) throws IOException {
+    private static List<List<ListedFile>> listClasses(FileSystem fs, List<Path> classDirs) throws IOException {
+        if (classDirs.size() <= 1) {
+            List<List<ListedFile>> one = new ArrayList<>();
+            for (Path d : classDirs) {
+                one.add(listClass(fs, d));
+            }
+            return one;
+        }
+        int threads = Math.min(classDirs.size(), Math.max(8, Runtime.getRuntime().availableProcessors()));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "sparkconv-prep-listing");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<java.util.concurrent.Future<List<ListedFile>>> futures = new ArrayList<>();
+            for (Path d : classDirs) {
+                futures.add(pool.submit(() -> listClass(fs, d)));
+            }
+            List<List<ListedFile>> listings = new ArrayList<>();
+            for (java.util.concurrent.Future<List<ListedFile>> f : futures) {
+                listings.add(f.get());
+            }
+            return listings;
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException("listing " + classDirs.get(0).getParent() + " failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("listing interrupted");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** The files under a class folder at any depth, hidden folders skipped, sorted by path. */
+    private static List<ListedFile> listClass(FileSystem fs, Path dir) throws IOException {
+        List<ListedFile> found = new ArrayList<>();
+        if ("file".equals(dir.toUri().getScheme())) {
+            walkLocal(java.nio.file.Path.of(dir.toUri()), found);
+        } else {
+            walk(fs, dir, found);
+        }
+        found.sort((a, b) -> a.path().compareTo(b.path()));
+        return found;
+    }
+
+    /**
+     * listStatus rather than listFiles(recursive): the latter builds LocatedFileStatus, which on
+     * file:// without Hadoop's native library forks an {@code ls} per file for its permissions.
+     */
+    private static void walk(FileSystem fs, Path dir, List<ListedFile> out) throws IOException {
         for (FileStatus s : fs.listStatus(dir)) {
             if (s.isDirectory()) {
                 if (SourceFiles.visible(s.getPath().getName())) {
                     walk(fs, s.getPath(), out);
                 }
             } else {
-                out.add(s);
+                out.add(new ListedFile(s.getPath().toUri().getPath(), s.getPath().toUri().toString(), s.getLen()));
             }
         }
+    }
+
+    /**
+     * file:// through java.nio: one stat per file, where Hadoop's local listing builds a Path (a URI
+     * parse) and stats each file twice; 20,000 files took 0.4 s that way, a quarter of a 64 x 64
+     * image set's whole preparation on 2 cores.
+     */
+    private static void walkLocal(java.nio.file.Path dir, List<ListedFile> out) throws IOException {
+        java.nio.file.Files.walkFileTree(dir, java.util.Set.of(java.nio.file.FileVisitOption.FOLLOW_LINKS),
+                Integer.MAX_VALUE, new java.nio.file.SimpleFileVisitor<>() {
+                    @Override
+                    public java.nio.file.FileVisitResult preVisitDirectory(java.nio.file.Path d,
+                            java.nio.file.attribute.BasicFileAttributes attrs) {
+                        return d.equals(dir) || SourceFiles.visible(d.getFileName().toString())
+                                ? java.nio.file.FileVisitResult.CONTINUE : java.nio.file.FileVisitResult.SKIP_SUBTREE;
+                    }
+
+                    @Override
+                    public java.nio.file.FileVisitResult visitFile(java.nio.file.Path f,
+                            java.nio.file.attribute.BasicFileAttributes attrs) {
+                        if (!attrs.isDirectory()) {
+                            String path = f.toString();
+                            out.add(new ListedFile(path, fileUri(path), attrs.size()));
+                        }
+                        return java.nio.file.FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public java.nio.file.FileVisitResult visitFileFailed(java.nio.file.Path f, IOException e)
+                            throws IOException {
+                        throw new SourceException(f + ": cannot read: " + e.getMessage());
+                    }
+                });
+    }
+
+    /**
+     * The file: URI of an absolute local path, as Hadoop writes it ("file:/a/b%20c.jpg"). Not
+     * java.nio's Path.toUri, which stats the file again to see whether it is a folder.
+     */
+    static String fileUri(String path) {
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            boolean plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '/' || c == '.' || c == '-' || c == '_';
+            if (!plain) {
+                try {
+                    return new java.net.URI("file", null, path, null).toASCIIString();
+                } catch (java.net.URISyntaxException e) {
+                    throw new IllegalArgumentException(path + ": not a usable file name: " + e.getMessage(), e);
+                }
+            }
+        }
+        return "file:" + path;
     }
 
     private static String relative(String root, String path) {

@@ -12,6 +12,8 @@ public final class ChannelMoments implements Serializable {
     private static final long serialVersionUID = 1L;
     /** Pixels per int-accumulated block: 33,025 * 255 * 255 stays below 2^31. */
     private static final int BLOCK = 33_025;
+    // Checked by module presence: VectorMoments must not even be loaded without the module.
+    private static final boolean VECTOR_MODULE = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
 
     private final int channels;
     private long pixels;
@@ -30,9 +32,10 @@ public final class ChannelMoments implements Serializable {
     }
 
     /**
-     * Adds one image, CHW uint8, of {@code plane} = height * width pixels per channel. Two simple
-     * loops (sums and squares per channel, then the three cross products) rather than one fused
-     * loop: with nine accumulators the fused one ran 1.5x slower (64x64 RGB: 14 against 21 us).
+     * Adds one image, CHW uint8, of {@code plane} = height * width pixels per channel. With the
+     * Vector API, one fused pass over the planes (64 x 64 RGB: 2 us); the plain Java rest, or all
+     * of it without the module, in two simple loops (sums and squares per channel, then the three
+     * cross products): with nine scalar accumulators one fused loop ran 1.5x slower (14 against 9 us).
      */
     public void add(byte[] chw, int plane) {
         if (chw.length != channels * plane) {
@@ -41,34 +44,44 @@ public final class ChannelMoments implements Serializable {
         pixels += plane;
         for (int from = 0; from < plane; from += BLOCK) {
             int n = Math.min(BLOCK, plane - from);
-            for (int c = 0; c < channels; c++) {
-                int at = c * plane + from;
-                int s = 0;
-                int sq = 0;
-                for (int j = at; j < at + n; j++) {
-                    int v = chw[j] & 0xff;
-                    s += v;
-                    sq += v * v;
-                }
-                sum[c] += s;
-                sumSquares[c] += sq;
+            int done = 0;
+            if (VECTOR_MODULE && channels == 3) {
+                done = VectorMoments.addRgb(chw, plane, from, n, sum, sumSquares, crossProducts);
+            } else if (VECTOR_MODULE && channels == 1) {
+                done = VectorMoments.addGrey(chw, from, n, sum, sumSquares);
             }
-            if (channels == 3) {
-                int rg = 0;
-                int rb = 0;
-                int gb = 0;
-                for (int j = from; j < from + n; j++) {
-                    int r = chw[j] & 0xff;
-                    int g = chw[plane + j] & 0xff;
-                    int b = chw[2 * plane + j] & 0xff;
-                    rg += r * g;
-                    rb += r * b;
-                    gb += g * b;
-                }
-                crossProducts[0] += rg;
-                crossProducts[1] += rb;
-                crossProducts[2] += gb;
+            addScalar(chw, plane, from + done, n - done);
+        }
+    }
+
+    private void addScalar(byte[] chw, int plane, int from, int n) {
+        for (int c = 0; c < channels; c++) {
+            int at = c * plane + from;
+            int s = 0;
+            int sq = 0;
+            for (int j = at; j < at + n; j++) {
+                int v = chw[j] & 0xff;
+                s += v;
+                sq += v * v;
             }
+            sum[c] += s;
+            sumSquares[c] += sq;
+        }
+        if (channels == 3) {
+            int rg = 0;
+            int rb = 0;
+            int gb = 0;
+            for (int j = from; j < from + n; j++) {
+                int r = chw[j] & 0xff;
+                int g = chw[plane + j] & 0xff;
+                int b = chw[2 * plane + j] & 0xff;
+                rg += r * g;
+                rb += r * b;
+                gb += g * b;
+            }
+            crossProducts[0] += rg;
+            crossProducts[1] += rb;
+            crossProducts[2] += gb;
         }
     }
 

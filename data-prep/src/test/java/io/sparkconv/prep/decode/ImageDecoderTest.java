@@ -30,6 +30,31 @@ class ImageDecoderTest {
         assertThrows(IllegalArgumentException.class, () -> new DecodeOptions(3, -1));
     }
 
+    /**
+     * One decoder thread keeps its decode target across images of a size; every image in a run of
+     * same-size JPEGs (with another size in between) must still come out as the JDK decodes it alone.
+     */
+    @Test
+    void jpegsInARowEachGiveTheirOwnPixels() throws Exception {
+        List<byte[]> files = new ArrayList<>(ImageCorpus.jpegs(6, 32));
+        files.add(3, ImageCorpus.jpegs(1, 40).get(0));
+        ImageDecoder decoder = new ImageDecoder(new DecodeOptions(3, 0));
+        for (int i = 0; i < files.size(); i++) {
+            java.awt.image.Raster r = javax.imageio.ImageIO.read(new ByteArrayInputStream(files.get(i))).getRaster();
+            int h = r.getHeight();
+            int w = r.getWidth();
+            byte[] want = new byte[3 * h * w];
+            for (int c = 0; c < 3; c++) {
+                for (int y = 0; y < h; y++) {
+                    for (int x = 0; x < w; x++) {
+                        want[(c * h + y) * w + x] = (byte) r.getSample(x, y, c);
+                    }
+                }
+            }
+            assertArrayEquals(want, decoder.decode(files.get(i), "jpeg " + i).pixels(), "jpeg " + i);
+        }
+    }
+
     /** Size S gives S x S for every decodable corpus file, the EXIF one cropped from its rotated form. */
     @Test
     void everyImageComesOutSquareAtSizeS() throws Exception {

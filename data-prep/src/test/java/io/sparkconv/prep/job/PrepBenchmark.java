@@ -16,15 +16,23 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Issue 5's bar: preparation throughput on local[2] over a folder of JPEGs (Fashion-MNIST digits
  * upscaled to 64 x 64 RGB) against a plain one-thread {@code ImageIO.read(File)} loop over the same
- * files, alternating, medians of the repeats, one ratio.
+ * files, alternating, medians of the repeats, one ratio. Prints per job the task metrics, the CPU
+ * each busy thread used and the page faults, to see where time goes.
  *
  * <pre>
- * java @conf/jvm.options -cp ... io.sparkconv.prep.job.PrepBenchmark [--images 20000] [--side 64]
- *     [--size 0] [--repeats 3] [--dir /tmp/sparkconv-prep-bench] [--master local[2]]
+ * java @conf/jvm.options [-Dwarmups=5] -cp ... io.sparkconv.prep.job.PrepBenchmark [--images 20000] [--side 64]
+ *     [--size 0] [--repeats 3] [--dir /tmp/sparkconv-prep-bench] [--out DIR/out] [--master local[2]]
+ *     [--codec none|snappy|zstd|gzip|lz4_raw]
  * </pre>
  * The folder is written once and reused (a marker file records it is complete).
  */
 public final class PrepBenchmark {
+    /**
+     * Untimed rounds of both first. C2 compiles the task loop (decode, statistics and Parquet
+     * writing inlined, a second of compiler time on one of the two cores) only after a few 20,000-image
+     * jobs of 8 tasks; a longer job gets there within its first tasks. Fewer rounds time the compiler.
+     */
+    static final int WARM_UPS = Integer.getInteger("warmups", 5);
     private PrepBenchmark() {}
 
     public static void main(String[] args) throws Exception {
@@ -33,7 +41,9 @@ public final class PrepBenchmark {
         int size = 0;
         int repeats = 3;
         String master = "local[2]";
+        String codec = null;
         Path dir = Path.of("/tmp/sparkconv-prep-bench");
+        Path out = null;
         for (int i = 0; i < args.length; i += 2) {
             switch (args[i]) {
                 case "--images" -> images = Integer.parseInt(args[i + 1]);
@@ -41,7 +51,9 @@ public final class PrepBenchmark {
                 case "--size" -> size = Integer.parseInt(args[i + 1]);
                 case "--repeats" -> repeats = Integer.parseInt(args[i + 1]);
                 case "--dir" -> dir = Path.of(args[i + 1]);
+                case "--out" -> out = Path.of(args[i + 1]);
                 case "--master" -> master = args[i + 1];
+                case "--codec" -> codec = args[i + 1];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -68,26 +80,39 @@ public final class PrepBenchmark {
                 .getOrCreate();
         TaskTimes times = new TaskTimes();
         spark.sparkContext().addSparkListener(times);
-        PrepOptions options = PrepOptions.of(jpegs.toString(), dir.resolve("out").toString()).withChannels(3)
-                .withSize(size).withOut(dir.resolve("out").toString(), true);
+        if (out == null) {
+            out = dir.resolve("out");
+        }
+        PrepOptions options = PrepOptions.of(jpegs.toString(), out.toString()).withChannels(3)
+                .withSize(size).withOut(out.toString(), true).withCompression(codec);
 
-        // warm-up: both paths once, untimed (JIT, class loading, Spark's first job)
-        loop(files);
-        job(spark, options, true);
+        // warm-up, untimed: JIT, class loading, Spark's first job, and the heap's growth (first-touched
+        // memory faults cost microseconds a page on these VMs)
+        for (int w = 0; w < WARM_UPS; w++) {
+            loop(files);
+            job(spark, options, w == 0);
+        }
         double[] loopSeconds = new double[repeats];
         double[] jobSeconds = new double[repeats];
         for (int r = 0; r < repeats; r++) {
+            long f0 = minorFaults();
             loopSeconds[r] = loop(files);
+            long f1 = minorFaults();
             times.reset();
+            java.util.Map<String, Long> cpu0 = threadCpuTicks();
             jobSeconds[r] = job(spark, options, r == repeats - 1);
+            java.util.Map<String, Long> cpu1 = threadCpuTicks();
+            long f2 = minorFaults();
+            System.out.println("  CPU by thread during the job: " + busiest(cpu0, cpu1));
             System.out.println("  tasks: " + times);
+            System.out.printf("  minor page faults: loop %,d, job %,d%n", f1 - f0, f2 - f1);
             System.out.printf("repeat %d: ImageIO loop %.2f s (%,.0f img/s), prep job %.2f s (%,.0f img/s)%n", r + 1,
                     loopSeconds[r], files.size() / loopSeconds[r], jobSeconds[r], files.size() / jobSeconds[r]);
         }
         double loop = median(loopSeconds);
         double job = median(jobSeconds);
-        System.out.printf("median: ImageIO loop %,.0f img/s, prep job (%s, size %d) %,.0f img/s: ratio %.2fx (bar 1.8x)%n",
-                files.size() / loop, master, size, files.size() / job, loop / job);
+        System.out.printf("median: ImageIO loop %,.0f img/s, prep job (%s, size %d, compression %s) %,.0f img/s:"
+                + " ratio %.2fx (bar 1.8x)%n", files.size() / loop, master, size, codec == null ? "default" : codec, files.size() / job, loop / job);
         spark.stop();
     }
 
@@ -105,7 +130,16 @@ public final class PrepBenchmark {
         return s;
     }
 
+    /** One prep job into an emptied output folder (emptied untimed: the loop deletes nothing either). */
     static double job(SparkSession spark, PrepOptions options, boolean showLog) throws IOException {
+        Path out = Path.of(options.out());
+        if (Files.exists(out)) {
+            try (Stream<Path> walk = Files.walk(out)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         long t = System.nanoTime();
         new PrepJob(spark, new PrintStream(log, true)).run(options);
@@ -149,6 +183,48 @@ public final class PrepBenchmark {
         public synchronized String toString() {
             return String.format("%d tasks, run %.2f s, cpu %.2f s, gc %.2f s, deserialize %.2f s, %,d MB written",
                     tasks, runMs / 1e3, cpuNs / 1e9, gcMs / 1e3, deserializeMs / 1e3, bytesWritten >> 20);
+        }
+    }
+
+    /** CPU ticks (1/100 s) so far per thread name, from /proc/self/task (Linux; empty elsewhere). */
+    static java.util.Map<String, Long> threadCpuTicks() {
+        java.util.Map<String, Long> ticks = new java.util.TreeMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path t : tasks.toList()) {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+$", "#");
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended between the listing and the read
+                }
+            }
+        } catch (IOException e) {
+            return ticks;
+        }
+        return ticks;
+    }
+
+    /** The threads that used the most CPU between two snapshots, in seconds. */
+    static String busiest(java.util.Map<String, Long> before, java.util.Map<String, Long> after) {
+        return after.entrySet().stream()
+                .map(e -> java.util.Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+                .filter(e -> e.getValue() > 0)
+                .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+                .limit(6)
+                .map(e -> String.format("%s %.2f s", e.getKey(), e.getValue() / 100.0))
+                .reduce((a, b) -> a + ", " + b).orElse("none");
+    }
+
+    /** The process's minor page faults so far (Linux; -1 elsewhere): fresh memory is a cost on these VMs. */
+    static long minorFaults() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[7]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
         }
     }
 

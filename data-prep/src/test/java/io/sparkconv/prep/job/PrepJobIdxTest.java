@@ -188,6 +188,46 @@ class PrepJobIdxTest {
         assertFalse(Files.exists(out));
     }
 
+    /** Pixels are stored uncompressed unless asked; the codec asked for is the files' and the manifest's. */
+    @Test
+    void compressionIsNoneUnlessAskedForAndAnUnknownCodecFailsBeforeWork(SparkSession spark) throws IOException {
+        Path plain = root.resolve("out-plain");
+        assertEquals("none", prep(spark, PrepOptions.of(data.toString(), plain.toString()).withPartitions(2))
+                .options().compression());
+        Path zstd = root.resolve("out-zstd");
+        Manifest m = prep(spark, PrepOptions.of(data.toString(), zstd.toString()).withPartitions(2)
+                .withCompression("zstd"));
+        assertEquals("zstd", m.options().compression());
+        java.util.List<Path> files;
+        try (java.util.stream.Stream<Path> walk = Files.walk(zstd.resolve("records"))) {
+            files = walk.filter(p -> p.toString().endsWith(".parquet")).toList();
+        }
+        assertFalse(files.isEmpty());
+        for (Path f : files) {
+            assertTrue(f.getFileName().toString().endsWith(".zstd.parquet"), f.toString());
+            try (org.apache.parquet.hadoop.ParquetFileReader r = org.apache.parquet.hadoop.ParquetFileReader.open(
+                    org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(
+                            new org.apache.hadoop.fs.Path(f.toUri()), new org.apache.hadoop.conf.Configuration()))) {
+                assertEquals(org.apache.parquet.hadoop.metadata.CompressionCodecName.ZSTD,
+                        r.getFooter().getBlocks().get(0).getColumns().get(0).getCodec());
+            }
+        }
+        assertEquals(TRAIN + TEST, assignment(spark, zstd.toString()).size());
+        // a Spark user's own setting counts when --compression is not given
+        spark.conf().set("spark.sql.parquet.compression.codec", "snappy");
+        try {
+            assertEquals("snappy", prep(spark, PrepOptions.of(data.toString(), root.resolve("out-spark-codec").toString())
+                    .withPartitions(1)).options().compression());
+        } finally {
+            spark.conf().unset("spark.sql.parquet.compression.codec");
+        }
+        Path bad = root.resolve("out-bad-codec");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> prep(spark, PrepOptions.of(data.toString(), bad.toString()).withCompression("brotli")));
+        assertTrue(e.getMessage().contains("--compression brotli"), e.getMessage());
+        assertFalse(Files.exists(bad));
+    }
+
     @Test
     void aNonEmptyOutputIsKeptUnlessOverwriteIsGiven(SparkSession spark) throws IOException {
         Path out = root.resolve("out-twice");

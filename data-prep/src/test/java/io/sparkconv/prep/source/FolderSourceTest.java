@@ -29,6 +29,26 @@ class FolderSourceTest {
         return ImageSource.open(dir.toString(), null, new Configuration());
     }
 
+    /** Names a URI must escape (a space, a percent sign, non-ASCII) are listed and read back byte for byte. */
+    @Test
+    void oddFileNamesAreReadBack() throws IOException {
+        Path a = Files.writeString(file("a class/x y.jpg", 0), "space");
+        Path b = Files.writeString(file("a class/50%ü.png", 0), "percent and umlaut");
+        ImageSource s = open();
+        List<String> keys = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
+        for (SourceChunk c : s.chunks(1)) {
+            try (SourceChunk.RecordStream records = c.open(new Configuration())) {
+                records.forEachRemaining(r -> {
+                    keys.add(r.key());
+                    texts.add(new String(((SourceRecord.Encoded) r).bytes(), java.nio.charset.StandardCharsets.UTF_8));
+                });
+            }
+        }
+        assertEquals(List.of("a class/50%ü.png", "a class/x y.jpg"), keys);
+        assertEquals(List.of(Files.readString(b), Files.readString(a)), texts);
+    }
+
     @Test
     void classesAreTopFoldersAndKeysAreRelativePaths() throws IOException {
         file("dog/b.jpg", 10);

@@ -29,6 +29,41 @@ class PixelStatsTest {
         return images;
     }
 
+    /**
+     * The sums are taken a vector of lanes at a time and the rest one by one: sizes that are not a
+     * multiple of any lane count (1, 63 pixels) and one that is (64) give the exact integer sums.
+     */
+    @Test
+    void sumsAreExactForEverySizeAndChannelCount() {
+        for (int channels : new int[] {1, 3}) {
+            for (int plane : new int[] {1, 63, 64, 1000}) {
+                byte[][] images = rgbImages(3, plane, plane);
+                ChannelMoments m = new ChannelMoments(channels);
+                long[] sum = new long[channels];
+                long[][] products = new long[channels][channels];
+                for (byte[] rgb : images) {
+                    byte[] img = java.util.Arrays.copyOf(rgb, channels * plane);
+                    m.add(img, plane);
+                    for (int j = 0; j < plane; j++) {
+                        for (int c = 0; c < channels; c++) {
+                            sum[c] += img[c * plane + j] & 0xff;
+                            for (int d = 0; d < channels; d++) {
+                                products[c][d] += (long) (img[c * plane + j] & 0xff) * (img[d * plane + j] & 0xff);
+                            }
+                        }
+                    }
+                }
+                assertEquals(3L * plane, m.pixels());
+                for (int c = 0; c < channels; c++) {
+                    assertEquals(sum[c], m.sum(c), channels + " channels, " + plane + " px, sum " + c);
+                    for (int d = 0; d < channels; d++) {
+                        assertEquals(products[c][d], m.sumOfProducts(c, d), channels + " channels, " + plane + " px, " + c + d);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void rgbMomentsMatchTheDefinitionAndMergeInAnyOrder() {
         int plane = 200 * 180; // more than one int block per channel

@@ -53,6 +53,10 @@ final class PrepCommand implements Callable<Integer> {
             description = "Spark master (default ${DEFAULT-VALUE}); a master given by spark-submit wins.")
     String master;
 
+    @Option(names = "--compression", description = "Parquet codec: none, snappy, zstd, gzip or lz4_raw (default: Spark's"
+            + " spark.sql.parquet.compression.codec when set, else none: decoded pixels compress poorly for the CPU it costs).")
+    String compression;
+
     @Option(names = "--overwrite", description = "Replace the records and manifest of a non-empty --out.")
     boolean overwrite;
 
@@ -60,7 +64,7 @@ final class PrepCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         // options are checked before Spark starts
         PrepOptions options = new PrepOptions(input, out, format == null ? null : InputFormat.of(format), channels,
-                size, validation, test, folds, partitions, overwrite);
+                size, validation, test, folds, partitions, overwrite, compression);
         SparkConf conf = new SparkConf();
         if (!conf.contains("spark.master")) {
             conf.setMaster(master);

@@ -1,5 +1,6 @@
 package io.sparkconv.driver.cli;
 
+import io.sparkconv.driver.config.DataConfig;
 import io.sparkconv.driver.config.RuntimeConfig;
 import io.sparkconv.driver.config.TrainConfig;
 import io.sparkconv.driver.cv.CrossValidation;
@@ -7,6 +8,7 @@ import io.sparkconv.driver.cv.CvOptions;
 import io.sparkconv.driver.cv.SearchSpace;
 import io.sparkconv.driver.cv.Setting;
 import io.sparkconv.driver.cv.TestLedger;
+import io.sparkconv.prep.manifest.Manifest;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -24,9 +26,13 @@ final class CvCommand implements Callable<Integer> {
     @Option(names = "--conf", required = true, description = "Training config (YAML), e.g. conf/lenet-fashion-mnist.yaml.")
     Path conf;
 
-    @Option(names = "--folds", defaultValue = "3",
-            description = "k folds of the training split (default ${DEFAULT-VALUE}); 1 = score on the validation split.")
-    int folds;
+    /** Folds when neither --folds nor a prepared dataset's manifest says. */
+    static final int DEFAULT_FOLDS = 3;
+
+    @Option(names = "--folds",
+            description = "k folds of the training split (default: a prepared dataset's k, else 3); 1 = score on the"
+                    + " validation split.")
+    Integer folds;
 
     @Option(names = "--grid", arity = "1..*", paramLabel = "NAME=V1,V2",
             description = "Grid terms, every combination is tried, e.g. lr=0.1,0.03,0.01 l2=1e-3,5e-4.")
@@ -90,10 +96,24 @@ final class CvCommand implements Callable<Integer> {
         List<Setting> settings = grid != null ? SearchSpace.grid(grid, lr, l2)
                 : SearchSpace.random(random, ranges == null ? List.of() : ranges, lr, l2, config.training().seed());
         int perWorker = threads != null ? threads : r.threads() > 0 ? r.threads() : 1;
-        CvOptions options = new CvOptions(folds, settings, parallel, workersPerTrial, perWorker, stopHopelessAfter);
+        CvOptions options = new CvOptions(folds(folds, config.data()), settings, parallel, workersPerTrial, perWorker, stopHopelessAfter);
         Path dir = out != null ? out : Path.of("runs", "cv-" + config.netSpec().name() + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         new CrossValidation(config, options, System.out, TestLedger.forUser()).run(dir);
         return 0;
+    }
+
+    /** --folds when given; else the k a prepared dataset was made with (its folds are fixed), else 3. */
+    static int folds(Integer given, DataConfig data) throws java.io.IOException {
+        if (given != null) {
+            return given;
+        }
+        if (data.prepared()) {
+            Manifest m = Manifest.read(data.path(), new org.apache.hadoop.conf.Configuration());
+            if (m.foldCounts() != null && !m.foldCounts().isEmpty()) {
+                return m.foldCounts().size();
+            }
+        }
+        return DEFAULT_FOLDS;
     }
 }

@@ -61,6 +61,18 @@ public final class ImageDecoder implements Serializable {
         if (jpeg != null) {
             planes = ExifOrientation.apply(planes, jpeg.orientation());
         }
+        return resize(planes);
+    }
+
+    /**
+     * Pixels that are already decoded (IDX, CIFAR) brought to the options' channels and size, the
+     * same conversions a decoded file gets.
+     */
+    public DecodedImage convert(DecodedImage image) {
+        return resize(RasterPixels.toChannels(image, options.channels()));
+    }
+
+    private DecodedImage resize(DecodedImage planes) {
         int size = options.size();
         boolean asIs = size == 0 || (planes.height() == size && planes.width() == size);
         return asIs ? planes : AreaResize.shorterSideThenCenterCrop(planes, size);

@@ -55,6 +55,26 @@ class ImageDecoderTest {
         }
     }
 
+    /** Raw pixels (IDX, CIFAR) get the same channel and size conversion as the same pixels in a PNG file. */
+    @Test
+    void convertingRawPixelsEqualsDecodingThemFromAPng() throws Exception {
+        java.util.Random rnd = new java.util.Random(5);
+        byte[] grey = new byte[28 * 20];
+        rnd.nextBytes(grey);
+        byte[] rgb = new byte[3 * 28 * 20];
+        rnd.nextBytes(rgb);
+        for (int[] o : new int[][] {{3, 14}, {1, 16}, {3, 0}, {1, 0}}) {
+            ImageDecoder d = new ImageDecoder(new DecodeOptions(o[0], o[1]));
+            byte[] fromGreyPng = d.decode(io.sparkconv.testing.ImageEncoding.png(
+                    io.sparkconv.testing.ImageEncoding.gray(grey, 28, 20)), "grey.png").pixels();
+            byte[] fromRgbPng = d.decode(io.sparkconv.testing.ImageEncoding.png(
+                    io.sparkconv.testing.ImageEncoding.rgb(rgb, 28, 20)), "rgb.png").pixels();
+            String what = o[0] + " channels, size " + o[1];
+            assertArrayEquals(fromGreyPng, d.convert(new DecodedImage(1, 28, 20, grey)).pixels(), "grey to " + what);
+            assertArrayEquals(fromRgbPng, d.convert(new DecodedImage(3, 28, 20, rgb)).pixels(), "rgb to " + what);
+        }
+    }
+
     /** Size S gives S x S for every decodable corpus file, the EXIF one cropped from its rotated form. */
     @Test
     void everyImageComesOutSquareAtSizeS() throws Exception {

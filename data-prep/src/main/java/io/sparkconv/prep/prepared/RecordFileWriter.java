@@ -42,6 +42,13 @@ public final class RecordFileWriter implements AutoCloseable {
             .required(PrimitiveTypeName.BINARY).named(RecordSchema.PIXELS)
             .named("spark_schema");
 
+    /**
+     * Row groups of 64 MB unless {@code parquet.block.size} says otherwise: a writer holds its row
+     * group in memory until it is full, and a task keeps one writer per split open, so with Spark's
+     * 128 MB a 4-core executor could hold 1.5 GB of pixels; readers load whole splits anyway.
+     */
+    static final long DEFAULT_ROW_GROUP_BYTES = 64L << 20;
+
     private final ParquetWriter<PreparedRecord> writer;
     private long records;
 
@@ -55,6 +62,7 @@ public final class RecordFileWriter implements AutoCloseable {
                 .withConf(conf)
                 .withWriteMode(ParquetFileWriter.Mode.CREATE)
                 .withCompressionCodec(codec)
+                .withRowGroupSize(conf.getLong("parquet.block.size", DEFAULT_ROW_GROUP_BYTES))
                 .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0)
                 // keys and pixels are unique per record: a dictionary would be built only to be dropped
                 .withDictionaryEncoding(RecordSchema.KEY, false)

@@ -64,6 +64,30 @@ class RecordFileWriterTest {
         }
     }
 
+    /** A writer holds a row group in memory until it is full: parquet.block.size caps it. */
+    @Test
+    void rowGroupsFollowParquetBlockSize() throws IOException {
+        Configuration small = new Configuration();
+        small.setLong("parquet.block.size", 64 << 10);
+        // parquet-hadoop checks the size every 100 records at the most often: 400 images of 12 KB
+        // make 4 groups under a 64 KB limit, where the default limit holds them all in one
+        assertEquals(4, rowGroups("small.parquet", small));
+        assertEquals(1, rowGroups("default.parquet", new Configuration()));
+    }
+
+    private int rowGroups(String name, Configuration conf) throws IOException {
+        org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(dir.resolve(name).toUri());
+        try (RecordFileWriter w = RecordFileWriter.create(file, conf, CompressionCodecName.UNCOMPRESSED)) {
+            for (int i = 0; i < 400; i++) {
+                w.write(new PreparedRecord("k" + i, 0, 0, 3, 64, 64, pixels(3 * 64 * 64, i)));
+            }
+        }
+        try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf))) {
+            assertEquals(400, r.getRecordCount());
+            return r.getFooter().getBlocks().size();
+        }
+    }
+
     @Test
     void pixelsCarryNoStatisticsAndTheCodecIsTheOneAskedFor() throws IOException {
         org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(dir.resolve("z.parquet").toUri());

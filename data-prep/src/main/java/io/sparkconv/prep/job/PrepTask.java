@@ -3,17 +3,14 @@ package io.sparkconv.prep.job;
 import io.sparkconv.prep.decode.DecodedImage;
 import io.sparkconv.prep.decode.ImageRejectedException;
 import io.sparkconv.prep.prepared.PreparedRecord;
-import io.sparkconv.prep.prepared.RecordFileWriter;
 import io.sparkconv.prep.source.SourceChunk;
 import io.sparkconv.prep.source.SourceRecord;
 import io.sparkconv.prep.split.Split;
 import io.sparkconv.prep.split.SplitRule;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -50,50 +47,34 @@ final class PrepTask implements FlatMapFunction<Iterator<SourceChunk>, TaskFiles
     @Override
     public Iterator<TaskFiles> call(Iterator<SourceChunk> chunks) throws IOException {
         TaskContext task = TaskContext.get();
-        int partition = task.partitionId();
-        int attempt = task.attemptNumber();
         Configuration hadoop = conf.value().get();
-        Path dir = output.attemptDir(partition, attempt);
-        RecordFileWriter[] writers = new RecordFileWriter[Split.values().length];
-        boolean done = false;
+        AttemptFiles files = new AttemptFiles(output, task.partitionId(), task.attemptNumber(), hadoop);
         try {
             while (chunks.hasNext()) {
                 try (SourceChunk.RecordStream stream = chunks.next().open(hadoop)) {
                     while (stream.hasNext()) {
-                        SourceRecord source = stream.next();
-                        DecodedImage image = decode(source);
-                        if (image == null) {
-                            continue;
-                        }
-                        Split split = rule.split(source.key(), source.testFile());
-                        int fold = split == Split.TRAIN ? rule.fold(source.key(), false) : -1;
-                        tally.written(split, fold, image.channels(), image.height(), image.width(), image.pixels());
-                        int s = split.ordinal();
-                        if (writers[s] == null) {
-                            writers[s] = RecordFileWriter.create(new Path(dir, output.fileOf(partition, split)), hadoop,
-                                    output.codec());
-                        }
-                        writers[s].write(new PreparedRecord(source.key(), source.label(), fold, image.channels(),
-                                image.height(), image.width(), image.pixels()));
+                        prepare(stream.next(), files);
                     }
                 }
             }
-            List<String> files = new ArrayList<>();
-            for (Split split : Split.values()) {
-                RecordFileWriter w = writers[split.ordinal()];
-                if (w != null) {
-                    writers[split.ordinal()] = null;
-                    w.close();
-                    files.add(output.fileOf(partition, split));
-                }
-            }
-            done = true;
-            return List.of(new TaskFiles(partition, attempt, files.toArray(String[]::new))).iterator();
-        } finally {
-            if (!done) {
-                abandon(writers, dir, hadoop);
-            }
+            return List.of(files.finish()).iterator();
+        } catch (IOException | RuntimeException | Error e) {
+            files.abandon();
+            throw e;
         }
+    }
+
+    /** One record: decoded (or listed as rejected), assigned its split and fold, counted and written. */
+    private void prepare(SourceRecord source, AttemptFiles files) throws IOException {
+        DecodedImage image = decode(source);
+        if (image == null) {
+            return;
+        }
+        Split split = rule.split(source.key(), source.testFile());
+        int fold = split == Split.TRAIN ? rule.fold(source.key(), false) : -1;
+        tally.written(split, fold, image.channels(), image.height(), image.width(), image.pixels());
+        files.write(split, new PreparedRecord(source.key(), source.label(), fold, image.channels(), image.height(),
+                image.width(), image.pixels()));
     }
 
     /** The record's pixels, or null when it is rejected (then listed in the tally). */
@@ -105,24 +86,6 @@ final class PrepTask implements FlatMapFunction<Iterator<SourceChunk>, TaskFiles
             rejected.add(1);
             tally.rejected(source.key(), e.reason());
             return null;
-        }
-    }
-
-    /** A failed attempt closes what it opened and removes its folder; the retry starts afresh. */
-    private static void abandon(RecordFileWriter[] writers, Path dir, Configuration hadoop) {
-        for (RecordFileWriter w : writers) {
-            if (w != null) {
-                try {
-                    w.close();
-                } catch (IOException | RuntimeException e) {
-                    // already failing: the first error is the one Spark reports
-                }
-            }
-        }
-        try {
-            dir.getFileSystem(hadoop).delete(dir, true);
-        } catch (IOException e) {
-            // left for the driver, which removes the whole temporary folder
         }
     }
 }

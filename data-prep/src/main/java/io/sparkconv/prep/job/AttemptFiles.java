@@ -1,0 +1,71 @@
+package io.sparkconv.prep.job;
+
+import io.sparkconv.prep.prepared.PreparedRecord;
+import io.sparkconv.prep.prepared.RecordFileWriter;
+import io.sparkconv.prep.split.Split;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * The Parquet files of one task attempt, one per split, opened on the split's first record in the
+ * attempt's own folder ({@link RecordOutput#attemptDir}).
+ */
+final class AttemptFiles {
+    private final RecordOutput output;
+    private final int partition;
+    private final int attempt;
+    private final Configuration hadoop;
+    private final Path dir;
+    private final RecordFileWriter[] writers = new RecordFileWriter[Split.values().length];
+
+    AttemptFiles(RecordOutput output, int partition, int attempt, Configuration hadoop) {
+        this.output = output;
+        this.partition = partition;
+        this.attempt = attempt;
+        this.hadoop = hadoop;
+        this.dir = output.attemptDir(partition, attempt);
+    }
+
+    void write(Split split, PreparedRecord record) throws IOException {
+        int s = split.ordinal();
+        if (writers[s] == null) {
+            writers[s] = RecordFileWriter.create(new Path(dir, output.fileOf(partition, split)), hadoop, output.codec());
+        }
+        writers[s].write(record);
+    }
+
+    /** Closes the files; what they are is the task's result. */
+    TaskFiles finish() throws IOException {
+        List<String> files = new ArrayList<>();
+        for (Split split : Split.values()) {
+            RecordFileWriter w = writers[split.ordinal()];
+            if (w != null) {
+                writers[split.ordinal()] = null;
+                w.close();
+                files.add(output.fileOf(partition, split));
+            }
+        }
+        return new TaskFiles(partition, attempt, files.toArray(String[]::new));
+    }
+
+    /** A failed attempt closes what it opened and removes its folder; a retry starts afresh. */
+    void abandon() {
+        for (RecordFileWriter w : writers) {
+            if (w != null) {
+                try {
+                    w.close();
+                } catch (IOException | RuntimeException e) {
+                    // already failing: the first error is the one Spark reports
+                }
+            }
+        }
+        try {
+            dir.getFileSystem(hadoop).delete(dir, true);
+        } catch (IOException e) {
+            // left for the driver, which removes the whole temporary folder
+        }
+    }
+}

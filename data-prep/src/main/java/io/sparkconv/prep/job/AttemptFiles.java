@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -19,6 +20,7 @@ final class AttemptFiles {
     private final int attempt;
     private final Configuration hadoop;
     private final Path dir;
+    private FileSystem fs;
     private final RecordFileWriter[] writers = new RecordFileWriter[Split.values().length];
 
     AttemptFiles(RecordOutput output, int partition, int attempt, Configuration hadoop) {
@@ -32,7 +34,11 @@ final class AttemptFiles {
     void write(Split split, PreparedRecord record) throws IOException {
         int s = split.ordinal();
         if (writers[s] == null) {
-            writers[s] = RecordFileWriter.create(new Path(dir, output.fileOf(partition, split)), hadoop, output.codec());
+            if (fs == null) {
+                fs = dir.getFileSystem(hadoop);
+            }
+            writers[s] = RecordFileWriter.create(fs, new Path(dir, output.fileOf(partition, split)), hadoop,
+                    output.codec());
         }
         writers[s].write(record);
     }

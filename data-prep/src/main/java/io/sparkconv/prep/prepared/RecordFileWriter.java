@@ -3,6 +3,7 @@ package io.sparkconv.prep.prepared;
 import java.io.IOException;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.hadoop.ParquetFileWriter;
@@ -10,7 +11,9 @@ import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopOutputFile;
+import org.apache.parquet.hadoop.util.HadoopStreams;
 import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.PositionOutputStream;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
@@ -58,7 +61,22 @@ public final class RecordFileWriter implements AutoCloseable {
 
     /** Creates the file (failing if it exists) compressed with {@code codec}. */
     public static RecordFileWriter create(Path file, Configuration conf, CompressionCodecName codec) throws IOException {
-        return new RecordFileWriter(new Builder(HadoopOutputFile.fromPath(file, conf))
+        return create(HadoopOutputFile.fromPath(file, conf), conf, codec);
+    }
+
+    /**
+     * As {@link #create(Path, Configuration, CompressionCodecName)} on a file system the caller
+     * already has: a task writes several files, and an uncached file system (as the job's file://
+     * one is) costs an instance per lookup.
+     */
+    public static RecordFileWriter create(FileSystem fs, Path file, Configuration conf, CompressionCodecName codec)
+            throws IOException {
+        return create(new FileSystemOutput(fs, fs.makeQualified(file)), conf, codec);
+    }
+
+    private static RecordFileWriter create(OutputFile file, Configuration conf, CompressionCodecName codec)
+            throws IOException {
+        return new RecordFileWriter(new Builder(file)
                 .withConf(conf)
                 .withWriteMode(ParquetFileWriter.Mode.CREATE)
                 .withCompressionCodec(codec)
@@ -87,6 +105,45 @@ public final class RecordFileWriter implements AutoCloseable {
     @Override
     public void close() throws IOException {
         writer.close();
+    }
+
+    /**
+     * A file to create on a given file system, as parquet-hadoop's HadoopOutputFile creates it
+     * (block size at least the row group, so a row group can stay within one HDFS block), except
+     * that HadoopOutputFile looks the file system up for every file.
+     */
+    private record FileSystemOutput(FileSystem fs, Path path) implements OutputFile {
+        private static final int BUFFER_BYTES = 4096;
+
+        @Override
+        public PositionOutputStream create(long blockSizeHint) throws IOException {
+            return open(false, blockSizeHint);
+        }
+
+        @Override
+        public PositionOutputStream createOrOverwrite(long blockSizeHint) throws IOException {
+            return open(true, blockSizeHint);
+        }
+
+        private PositionOutputStream open(boolean overwrite, long blockSizeHint) throws IOException {
+            return HadoopStreams.wrap(fs.create(path, overwrite, BUFFER_BYTES, fs.getDefaultReplication(path),
+                    Math.max(fs.getDefaultBlockSize(path), blockSizeHint)));
+        }
+
+        @Override
+        public boolean supportsBlockSize() {
+            return true;
+        }
+
+        @Override
+        public long defaultBlockSize() {
+            return fs.getDefaultBlockSize(path);
+        }
+
+        @Override
+        public String getPath() {
+            return path.toString();
+        }
     }
 
     private static final class Builder extends ParquetWriter.Builder<PreparedRecord, Builder> {

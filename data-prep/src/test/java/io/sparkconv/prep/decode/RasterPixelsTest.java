@@ -14,6 +14,25 @@ import org.junit.jupiter.api.Test;
 /** Colour models to CHW planes: the values as stored, 16 bits rounded to 8, BT.601 luma. */
 class RasterPixelsTest {
     /** All 65,536 16-bit grey values, through a real PNG: v becomes round(v * 255 / 65535). */
+    /** The eight-pixels-at-a-time split of packed R, G, B bytes against the obvious loop, with tails. */
+    @Test
+    void packedRgbSplitsIntoPlanes() {
+        java.util.Random rnd = new java.util.Random(9);
+        for (int n : new int[] {1, 7, 8, 9, 63, 4096, 4101}) {
+            byte[] rgb = new byte[3 * n];
+            rnd.nextBytes(rgb);
+            byte[] want = new byte[3 * n];
+            for (int p = 0; p < n; p++) {
+                for (int c = 0; c < 3; c++) {
+                    want[c * n + p] = rgb[3 * p + c];
+                }
+            }
+            byte[] got = new byte[3 * n];
+            RasterPixels.rgbToPlanes(rgb, n, got);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(want, got, n + " pixels");
+        }
+    }
+
     @Test
     void sixteenBitSamplesRoundToEightBits() throws Exception {
         int[] v = new int[256 * 256];

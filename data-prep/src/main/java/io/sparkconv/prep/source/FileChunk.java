@@ -94,8 +94,7 @@ final class FileChunk implements SourceChunk {
                 System.arraycopy(rest, 0, all, head.length, rest.length);
                 return all;
             }
-            return buf.position() == buf.capacity() - 1 ? Arrays.copyOf(buf.array(), listed)
-                    : Arrays.copyOf(buf.array(), buf.position());
+            return Arrays.copyOf(buf.array(), buf.position());
         }
     }
 

@@ -28,6 +28,12 @@ public final class ImageDecoder implements Serializable {
      */
     static final long MAX_PIXELS = 64L << 20;
 
+    /**
+     * The kept decode target is for images up to 4 Mpixel (12 MB): a thread holds it between
+     * images, and for larger ones a new image costs little next to decoding them.
+     */
+    static final long KEPT_IMAGE_MAX_PIXELS = 4L << 20;
+
     private final DecodeOptions options;
 
     public ImageDecoder(DecodeOptions options) {
@@ -129,7 +135,7 @@ public final class ImageDecoder implements Serializable {
                         + " is more than " + (MAX_PIXELS >> 20) + " Mpixel");
             }
             ImageReadParam param = null;
-            if (reuseRgb) {
+            if (reuseRgb && width * height <= KEPT_IMAGE_MAX_PIXELS) {
                 param = readers.param(reader);
                 param.setDestination(readers.rgbImage((int) width, (int) height));
             }

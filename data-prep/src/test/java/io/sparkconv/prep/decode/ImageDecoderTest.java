@@ -55,6 +55,28 @@ class ImageDecoderTest {
         }
     }
 
+    /** Above the kept target's size the reader decodes into its own image; the pixels are the same. */
+    @Test
+    void aJpegAboveTheKeptTargetSizeDecodesAsTheJdkDoes() throws Exception {
+        int side = 2049; // 2049^2 > KEPT_IMAGE_MAX_PIXELS = 2048^2
+        assertEquals(true, (long) side * side > ImageDecoder.KEPT_IMAGE_MAX_PIXELS);
+        byte[] chw = new byte[3 * side * side];
+        for (int i = 0; i < chw.length; i++) {
+            chw[i] = (byte) ((i * 7) ^ (i >>> 11));
+        }
+        byte[] jpeg = io.sparkconv.testing.ImageEncoding.jpeg(io.sparkconv.testing.ImageEncoding.rgb(chw, side, side), 0.9f);
+        java.awt.image.Raster r = javax.imageio.ImageIO.read(new ByteArrayInputStream(jpeg)).getRaster();
+        byte[] got = new ImageDecoder(new DecodeOptions(3, 0)).decode(jpeg, "big.jpg").pixels();
+        int plane = side * side;
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < side; y += 97) {
+                for (int x = 0; x < side; x += 89) {
+                    assertEquals(r.getSample(x, y, c), got[c * plane + y * side + x] & 0xff, c + " " + y + " " + x);
+                }
+            }
+        }
+    }
+
     /** Raw pixels (IDX, CIFAR) get the same channel and size conversion as the same pixels in a PNG file. */
     @Test
     void convertingRawPixelsEqualsDecodingThemFromAPng() throws Exception {

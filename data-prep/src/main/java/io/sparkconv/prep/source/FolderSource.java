@@ -1,10 +1,18 @@
 package io.sparkconv.prep.source;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -62,13 +70,11 @@ public final class FolderSource implements ImageSource {
                 classDirs.add(entry.getPath());
             }
         }
-        List<List<ListedFile>> listings = listClasses(fs, classDirs);
-        for (int c = 0; c < classDirs.size(); c++) {
-            Path classDir = classDirs.get(c);
+        for (Path classDir : classDirs) {
             String className = classDir.getName();
             int label = classes.size();
             int before = uris.size();
-            for (ListedFile f : listings.get(c)) {
+            for (ListedFile f : listClass(fs, classDir)) {
                 String key = relative(rootPath, f.path());
                 if (!visiblePath(key)) {
                     continue;
@@ -98,48 +104,6 @@ public final class FolderSource implements ImageSource {
 
     /** A file found under a class folder: its path (no scheme), its URI and its length. */
     private record ListedFile(String path, String uri, long length) {}
-
-    /**
-     * The class folders' listings, in their order, listed by several threads at once: listing is
-     * mostly waiting (a stat per file here, a round trip per folder on HDFS and S3), and one
-     * thread listed 20,000 local files in 0.1 s.
-     */
-    private static List<List<ListedFile>> listClasses(FileSystem fs, List<Path> classDirs) throws IOException {
-        if (classDirs.size() <= 1) {
-            List<List<ListedFile>> one = new ArrayList<>();
-            for (Path d : classDirs) {
-                one.add(listClass(fs, d));
-            }
-            return one;
-        }
-        int threads = Math.min(classDirs.size(), Math.max(8, Runtime.getRuntime().availableProcessors()));
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "sparkconv-prep-listing");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<java.util.concurrent.Future<List<ListedFile>>> futures = new ArrayList<>();
-            for (Path d : classDirs) {
-                futures.add(pool.submit(() -> listClass(fs, d)));
-            }
-            List<List<ListedFile>> listings = new ArrayList<>();
-            for (java.util.concurrent.Future<List<ListedFile>> f : futures) {
-                listings.add(f.get());
-            }
-            return listings;
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw new IllegalStateException("listing " + classDirs.get(0).getParent() + " failed", e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("listing interrupted");
-        } finally {
-            pool.shutdownNow();
-        }
-    }
 
     /** The files under a class folder at any depth, hidden folders skipped, sorted by path. */
     private static List<ListedFile> listClass(FileSystem fs, Path dir) throws IOException {
@@ -175,27 +139,27 @@ public final class FolderSource implements ImageSource {
      * image set's whole preparation on 2 cores.
      */
     private static void walkLocal(java.nio.file.Path dir, List<ListedFile> out) throws IOException {
-        java.nio.file.Files.walkFileTree(dir, java.util.Set.of(java.nio.file.FileVisitOption.FOLLOW_LINKS),
-                Integer.MAX_VALUE, new java.nio.file.SimpleFileVisitor<>() {
+        Files.walkFileTree(dir, Set.of(FileVisitOption.FOLLOW_LINKS),
+                Integer.MAX_VALUE, new SimpleFileVisitor<>() {
                     @Override
-                    public java.nio.file.FileVisitResult preVisitDirectory(java.nio.file.Path d,
-                            java.nio.file.attribute.BasicFileAttributes attrs) {
+                    public FileVisitResult preVisitDirectory(java.nio.file.Path d,
+                            BasicFileAttributes attrs) {
                         return d.equals(dir) || SourceFiles.visible(d.getFileName().toString())
-                                ? java.nio.file.FileVisitResult.CONTINUE : java.nio.file.FileVisitResult.SKIP_SUBTREE;
+                                ? FileVisitResult.CONTINUE : FileVisitResult.SKIP_SUBTREE;
                     }
 
                     @Override
-                    public java.nio.file.FileVisitResult visitFile(java.nio.file.Path f,
-                            java.nio.file.attribute.BasicFileAttributes attrs) {
+                    public FileVisitResult visitFile(java.nio.file.Path f,
+                            BasicFileAttributes attrs) {
                         if (!attrs.isDirectory()) {
                             String path = f.toString();
                             out.add(new ListedFile(path, fileUri(path), attrs.size()));
                         }
-                        return java.nio.file.FileVisitResult.CONTINUE;
+                        return FileVisitResult.CONTINUE;
                     }
 
                     @Override
-                    public java.nio.file.FileVisitResult visitFileFailed(java.nio.file.Path f, IOException e)
+                    public FileVisitResult visitFileFailed(java.nio.file.Path f, IOException e)
                             throws IOException {
                         throw new SourceException(f + ": cannot read: " + e.getMessage());
                     }
@@ -213,8 +177,8 @@ public final class FolderSource implements ImageSource {
                     || c == '/' || c == '.' || c == '-' || c == '_';
             if (!plain) {
                 try {
-                    return new java.net.URI("file", null, path, null).toASCIIString();
-                } catch (java.net.URISyntaxException e) {
+                    return new URI("file", null, path, null).toASCIIString();
+                } catch (URISyntaxException e) {
                     throw new IllegalArgumentException(path + ": not a usable file name: " + e.getMessage(), e);
                 }
             }

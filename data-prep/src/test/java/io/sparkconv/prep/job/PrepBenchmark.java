@@ -104,7 +104,7 @@ public final class PrepBenchmark {
             java.util.Map<String, Long> cpu1 = threadCpuTicks();
             long f2 = minorFaults();
             System.out.println("  CPU by thread during the job: " + busiest(cpu0, cpu1));
-            System.out.println("  tasks: " + times);
+            System.out.printf("  tasks: %s; %,d MB of Parquet%n", times, parquetBytes(Path.of(options.out())) >> 20);
             System.out.printf("  minor page faults: loop %,d, job %,d%n", f1 - f0, f2 - f1);
             System.out.printf("repeat %d: ImageIO loop %.2f s (%,.0f img/s), prep job %.2f s (%,.0f img/s)%n", r + 1,
                     loopSeconds[r], files.size() / loopSeconds[r], jobSeconds[r], files.size() / jobSeconds[r]);
@@ -158,10 +158,9 @@ public final class PrepBenchmark {
         long gcMs;
         long deserializeMs;
         long resultMs;
-        long bytesWritten;
 
         synchronized void reset() {
-            tasks = runMs = cpuNs = gcMs = deserializeMs = resultMs = bytesWritten = 0;
+            tasks = runMs = cpuNs = gcMs = deserializeMs = resultMs = 0;
         }
 
         @Override
@@ -176,13 +175,19 @@ public final class PrepBenchmark {
             gcMs += m.jvmGCTime();
             deserializeMs += m.executorDeserializeTime();
             resultMs += m.resultSerializationTime();
-            bytesWritten += m.outputMetrics().bytesWritten();
         }
 
         @Override
         public synchronized String toString() {
-            return String.format("%d tasks, run %.2f s, cpu %.2f s, gc %.2f s, deserialize %.2f s, %,d MB written",
-                    tasks, runMs / 1e3, cpuNs / 1e9, gcMs / 1e3, deserializeMs / 1e3, bytesWritten >> 20);
+            return String.format("%d tasks, run %.2f s, cpu %.2f s, gc %.2f s, deserialize %.2f s",
+                    tasks, runMs / 1e3, cpuNs / 1e9, gcMs / 1e3, deserializeMs / 1e3);
+        }
+    }
+
+    /** Bytes of the Parquet files under a folder (the tasks write them themselves, outside Spark's output metrics). */
+    static long parquetBytes(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(p -> p.toString().endsWith(".parquet")).mapToLong(p -> p.toFile().length()).sum();
         }
     }
 

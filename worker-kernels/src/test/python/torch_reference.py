@@ -336,7 +336,48 @@ def lenet_small():
                input_chw, layers, x, labels, params)
 
 
+def gap_head():
+    """A global-average-pooling head: the loss follows a pooling layer directly and sees (n, K, 1, 1);
+    max pool straight after a conv, then a ReLU of its own (not fused into the conv)."""
+    layers = [
+        {"type": "conv", "name": "conv1", "filters": 6, "kernel": 3, "pad": 1},
+        {"type": "maxpool", "name": "pool1", "kernel": 2},
+        {"type": "relu", "name": "relu1"},
+        {"type": "conv", "name": "conv2", "filters": 4, "kernel": 1},
+        {"type": "avgpool", "name": "gap", "kernel": [5, 4]},
+        {"type": "softmax", "name": "loss"},
+    ]
+    input_chw = (3, 10, 9)
+    rng = np.random.default_rng(20261207)
+    params = draw_params(plan(input_chw, layers), rng)
+    n = 3
+    x = f32(rng.normal(0.0, 1.0, (n,) + input_chw))
+    labels = np.array([2, 0, 3])
+    write_case("gap_head", "conv 3 pad 1, maxpool 2, relu, conv 1x1 to 4, avgpool over the whole 5x4 map, softmax; "
+               "3 random images", input_chw, layers, x, labels, params)
+
+
+def conv_softmax():
+    """A convolution straight into the loss: a kernel as large as its input leaves (n, K, 1, 1)."""
+    layers = [
+        {"type": "conv", "name": "conv1", "filters": 4, "kernel": 3},
+        {"type": "relu", "name": "relu1"},
+        {"type": "conv", "name": "conv2", "filters": 3, "kernel": [5, 4]},
+        {"type": "softmax", "name": "loss"},
+    ]
+    input_chw = (2, 7, 6)
+    rng = np.random.default_rng(7)
+    params = draw_params(plan(input_chw, layers), rng)
+    n = 3
+    x = f32(rng.normal(0.0, 1.0, (n,) + input_chw))
+    labels = np.array([1, 2, 0])
+    write_case("conv_softmax", "conv 3, relu, conv [5,4] to 3 classes at 1x1, softmax; 3 random images",
+               input_chw, layers, x, labels, params)
+
+
 if __name__ == "__main__":
     torch.manual_seed(0)
     mixed()
     lenet_small()
+    gap_head()
+    conv_softmax()

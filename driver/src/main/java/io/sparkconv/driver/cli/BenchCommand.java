@@ -5,6 +5,7 @@ import io.sparkconv.kernels.net.Backend;
 import io.sparkconv.kernels.net.Backends;
 import io.sparkconv.kernels.net.Batch;
 import io.sparkconv.kernels.net.Net;
+import io.sparkconv.kernels.onednn.OneDnn;
 import io.sparkconv.kernels.optim.Sgd;
 import io.sparkconv.kernels.optim.SgdSettings;
 import io.sparkconv.kernels.parallel.ThreadTeam;
@@ -21,9 +22,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code sparkconv bench --net lenet|vgg-small|alexnet --backend java|onednn --precision fp32|bf16
+ * {@code sparkconv bench --net lenet|vgg-small|alexnet --backend java|onednn --precision fp32|bf16|auto
  * --threads N [--batch B] [--json]}: steady-state training throughput (forward, backward, SGD update
- * as ../shared/bench/SPEC.md fixes it: momentum 0.9, lr 0.01, L2 5e-4) on synthetic random images,
+ * as docs/benchmarks.md fixes it: momentum 0.9, lr 0.01, L2 5e-4) on synthetic random images,
  * after a warm-up; the median of the repeats' images per second.
  *
  * <p>oneDNN's thread count is fixed when the JVM starts (OMP_NUM_THREADS; submit-scripts/sparkconv
@@ -38,7 +39,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--backend", defaultValue = "auto", description = "auto, java or onednn (default ${DEFAULT-VALUE}).")
     String backend;
 
-    @Option(names = "--precision", defaultValue = "fp32", description = "fp32 or bf16 (default ${DEFAULT-VALUE}).")
+    @Option(names = "--precision", defaultValue = "fp32", description = "fp32, bf16 (native bf16 only) or auto (default ${DEFAULT-VALUE}).")
     String precision;
 
     @Option(names = "--threads", defaultValue = "0", description = "Kernel threads; 0 = all cores (default).")
@@ -95,18 +96,19 @@ final class BenchCommand implements Callable<Integer> {
             double[] sorted = rates.clone();
             Arrays.sort(sorted);
             double median = repeats % 2 == 1 ? sorted[repeats / 2] : (sorted[repeats / 2 - 1] + sorted[repeats / 2]) / 2;
-            String prec = be.name().equals("onednn") ? precision.toLowerCase(Locale.ROOT) : "fp32";
+            String prec = be.precision().word();
+            String isa = OneDnn.available() ? OneDnn.isa().name() : "no oneDNN";
             if (json) {
                 StringBuilder rs = new StringBuilder();
                 for (double r : rates) {
                     rs.append(rs.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.1f", r));
                 }
-                System.out.printf(Locale.ROOT, "{\"net\": \"%s\", \"backend\": \"%s\", \"precision\": \"%s\", \"threads\": %d, "
+                System.out.printf(Locale.ROOT, "{\"net\": \"%s\", \"backend\": \"%s\", \"precision\": \"%s\", \"isa\": \"%s\", \"threads\": %d, "
                                 + "\"batch\": %d, \"images_per_second\": %.1f, \"repeats\": [%s], \"steps_per_repeat\": %d}%n",
-                        plan.spec().name(), n.backend(), prec, t, b, median, rs, steps);
+                        plan.spec().name(), n.backend(), prec, isa, t, b, median, rs, steps);
             } else {
-                System.out.printf(Locale.ROOT, "%s: backend %s, %s, %d threads, batch %d: %.1f images/s (median of %d repeats of %d steps: %s)%n",
-                        plan.spec().name(), n.backend(), prec, t, b, median, repeats, steps, Arrays.toString(rates));
+                System.out.printf(Locale.ROOT, "%s: backend %s, %s, oneDNN ISA %s, %d threads, batch %d: %.1f images/s (median of %d repeats of %d steps: %s)%n",
+                        plan.spec().name(), n.backend(), prec, isa, t, b, median, repeats, steps, Arrays.toString(rates));
             }
         }
         return 0;

@@ -1,5 +1,7 @@
 package io.sparkconv.driver.cli;
 
+import io.sparkconv.kernels.onednn.CpuIsa;
+import io.sparkconv.kernels.onednn.OneDnn;
 import io.sparkconv.kernels.spec.NetPlan;
 import io.sparkconv.kernels.spec.NetSpec;
 import io.sparkconv.driver.config.TrainConfig;
@@ -25,6 +27,15 @@ final class DescribeCommand implements Callable<Integer> {
         }
         NetSpec spec = net != null ? NetSpec.load(net) : TrainConfig.load(conf).netSpec();
         System.out.print(NetPlan.of(spec));
+        // What this machine's kernels would run at: bf16 needs native support (runtime.precision).
+        String why = OneDnn.unavailableReason();
+        if (why == null) {
+            CpuIsa isa = OneDnn.isa();
+            System.out.printf("oneDNN ISA here: %s (%s)%n", isa,
+                    isa.nativeBf16() ? "native bf16: precision auto runs bf16" : "no native bf16: precision auto runs fp32");
+        } else {
+            System.out.println("oneDNN does not load here (" + why + "): the Java backend runs, in fp32");
+        }
         return 0;
     }
 }

@@ -54,8 +54,10 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("the run's " + which + " split is empty (it trained on all its training files)");
         }
         int batch = config.training().evalBatchSize();
+        // A bf16 run is scored in bf16 where this CPU has it natively, else in fp32: the model's weights are fp32.
+        String precision = config.runtime().precision().equals("fp32") ? "fp32" : "auto";
         try (ThreadTeam team = ThreadTeam.allCores();
-             Net net = Backends.select(backend != null ? backend : config.runtime().backend(), config.runtime().precision())
+             Net net = Backends.select(backend != null ? backend : config.runtime().backend(), precision)
                      .compile(plan, batch, team)) {
             System.arraycopy(model.params(), 0, net.parameters(), 0, model.params().length);
             net.parametersChanged();

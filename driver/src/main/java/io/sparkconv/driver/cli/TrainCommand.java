@@ -54,7 +54,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Override runtime.threads (0 = all cores).")
     Integer threads;
 
-    @Option(names = "--precision", description = "Override runtime.precision: fp32 or bf16 (native backend).")
+    @Option(names = "--precision", description = "Override runtime.precision: fp32, bf16 (CPUs with native bf16 only) or auto"
+            + " (bf16 where every CPU of the run has it natively, else fp32).")
     String precision;
 
     @Override

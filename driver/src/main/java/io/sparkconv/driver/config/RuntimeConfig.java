@@ -7,8 +7,9 @@ import java.util.Locale;
  *
  * @param backend   {@code auto} (the native backend when it loads, else Java), {@code java} or {@code onednn}
  * @param threads   kernel threads; 0 means every core this process sees
- * @param precision {@code fp32} (default) or {@code bf16}: convolutions and inner products of the
- *                  native backend in bf16, with fp32 master weights, gradients and update
+ * @param precision {@code fp32} (default), {@code bf16}: convolutions and inner products of the
+ *                  native backend in bf16, with fp32 master weights, gradients and update, on CPUs with
+ *                  native bf16 only; or {@code auto}: bf16 where every CPU of the run has it natively, else fp32
  */
 public record RuntimeConfig(String backend, Integer threads, String precision) {
     public RuntimeConfig {
@@ -21,8 +22,8 @@ public record RuntimeConfig(String backend, Integer threads, String precision) {
         if (threads < 0) {
             throw new IllegalArgumentException("threads must be >= 0, got " + threads);
         }
-        if (!precision.equals("fp32") && !precision.equals("bf16")) {
-            throw new IllegalArgumentException("precision must be fp32 or bf16, got '" + precision + "'");
+        if (!precision.equals("fp32") && !precision.equals("bf16") && !precision.equals("auto")) {
+            throw new IllegalArgumentException("precision must be auto, fp32 or bf16, got '" + precision + "'");
         }
     }
 

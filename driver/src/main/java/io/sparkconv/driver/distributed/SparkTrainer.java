@@ -2,6 +2,7 @@ package io.sparkconv.driver.distributed;
 
 import io.sparkconv.driver.checkpoint.Checkpoint;
 import io.sparkconv.driver.config.DistributedConfig;
+import io.sparkconv.driver.config.RuntimeConfig;
 import io.sparkconv.driver.config.TrainConfig;
 import io.sparkconv.driver.config.TrainingConfig;
 import io.sparkconv.driver.cv.TestLedger;
@@ -11,6 +12,9 @@ import io.sparkconv.driver.progress.ProgressDisplay;
 import io.sparkconv.driver.report.RunSummary;
 import io.sparkconv.kernels.net.Backends;
 import io.sparkconv.kernels.net.Net;
+import io.sparkconv.kernels.onednn.OneDnn;
+import io.sparkconv.kernels.onednn.Precision;
+import io.sparkconv.kernels.onednn.PrecisionChoice;
 import io.sparkconv.kernels.parallel.ThreadTeam;
 import io.sparkconv.kernels.spec.NetPlan;
 import io.sparkconv.kernels.train.BatchPlan;
@@ -32,7 +36,8 @@ import org.apache.spark.sql.SparkSession;
  * follows rank 0's progress, then scores the test set once with the final parameters.
  */
 public final class SparkTrainer {
-    private final TrainConfig config;
+    /** As given; {@link #run} resolves its precision against the executors. */
+    private final TrainConfig requested;
     private final PrintStream progress;
     private final TestScoring testScoring;
     private final boolean scoreTest;
@@ -52,7 +57,7 @@ public final class SparkTrainer {
     }
 
     public SparkTrainer(TrainConfig config, PrintStream progress, TestScoring testScoring) {
-        this.config = config;
+        this.requested = config;
         this.progress = progress;
         this.testScoring = testScoring;
         this.scoreTest = testScoring != TestScoring.SKIP;
@@ -91,6 +96,8 @@ public final class SparkTrainer {
 
     public RunSummary run(Path outDir) throws IOException {
         long wallStart = System.nanoTime();
+        TrainConfig config = requested;
+        PrecisionChoice wantedPrecision = PrecisionChoice.parse(config.runtime().precision());
         TrainingConfig t = config.training();
         DistributedConfig d = config.distributed();
         NetPlan plan = NetPlan.of(config.netSpec());
@@ -132,6 +139,14 @@ public final class SparkTrainer {
         try (ProgressDisplay display = ProgressDisplay.open(progress, Duration.ZERO);
              ProgressServer server = new ProgressServer(host, display)) {
             waitForExecutors(sc, local > 0 ? 1 : workers);
+            // One precision for the whole ring, chosen from what the executors' CPUs run natively.
+            List<ExecutorCpus.Cpu> cpus = ExecutorCpus.probe(sc, workers, d.sync().equals("ring"));
+            Precision precision = ExecutorCpus.resolve(wantedPrecision, config.runtime().backend(), cpus);
+            String isas = ExecutorCpus.describe(cpus);
+            progress.printf("executors' oneDNN ISA: %s; precision %s%s%n", isas, precision.word(),
+                    wantedPrecision == PrecisionChoice.AUTO ? " (auto)" : "");
+            RuntimeConfig asked = config.runtime();
+            config = config.withRuntime(new RuntimeConfig(asked.backend(), asked.threads(), precision.word()));
             WorkerSpec first = new WorkerSpec(config.toJson(), workers, threads, augmenter.statistics(),
                     host, server.port(), System.nanoTime() & 0xffffffffL, checkpointDir,
                     d.checkpointEvery(), d.timeoutSeconds() * 1000L, 0);
@@ -148,6 +163,11 @@ public final class SparkTrainer {
                     // Scala code throws the checked SparkException without declaring it.
                     if (!(e instanceof SparkException)) {
                         throw e;
+                    }
+                    String unsupported = unsupportedPrecision(e);
+                    if (unsupported != null) {
+                        // An executor the probe did not reach cannot run the run's precision: not worth a retry.
+                        throw new PrecisionChoice.UnsupportedPrecisionException(unsupported);
                     }
                     if (spec.attempt() + 1 >= d.maxAttempts()) {
                         throw new TrainingFailedException(String.format("training failed in all %d attempts (distributed.max_attempts);"
@@ -173,8 +193,12 @@ public final class SparkTrainer {
             new Checkpoint(last.header(), last.params(), last.velocity())
                     .write(outDir.resolve("model").toAbsolutePath().toUri().toString());
 
+            // The driver scores the test split in the run's precision when its own CPU has it natively, else in fp32
+            // (the master weights are fp32 either way).
+            boolean driverBf16 = OneDnn.available() && OneDnn.isa().nativeBf16();
+            String scoring = precision == Precision.BF16 && driverBf16 ? "bf16" : "fp32";
             try (ThreadTeam team = ThreadTeam.allCores();
-                 Net net = Backends.select(config.runtime().backend(), config.runtime().precision()).compile(plan, t.evalBatchSize(), team)) {
+                 Net net = Backends.select(config.runtime().backend(), scoring).compile(plan, t.evalBatchSize(), team)) {
                 System.arraycopy(lead.params(), 0, net.parameters(), 0, lead.params().length);
                 net.parametersChanged();
                 // The test split is scored once, here, after every training decision is made.
@@ -184,7 +208,8 @@ public final class SparkTrainer {
                 // attempt and the job's start-up count in wall_seconds only.
                 long images = lead.steps() * (long) t.batchSize();
                 double loopSeconds = lead.trainSeconds() > 0 ? lead.trainSeconds() : trainSeconds;
-                RunSummary summary = new RunSummary(plan.spec().name(), net.backend(), threads, t.epochs(), t.seed(),
+                RunSummary summary = new RunSummary(plan.spec().name(), net.backend(), precision.word(), isas, threads,
+                        t.epochs(), t.seed(),
                         data.train().size(), data.validation().size(), data.test().size(),
                         last.header().trainLoss(), last.header().valAccuracy(), last.header().valLoss(),
                         test.accuracy(), test.loss(), images / loopSeconds, loopSeconds,
@@ -235,6 +260,20 @@ public final class SparkTrainer {
         String m = String.valueOf(e.getMessage());
         int nl = m.indexOf('\n');
         return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    /** The message of an UnsupportedPrecisionException a task threw, from Spark's failure text; else null. */
+    static String unsupportedPrecision(Throwable e) {
+        String marker = PrecisionChoice.UnsupportedPrecisionException.class.getSimpleName() + ": ";
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            for (String line : String.valueOf(t.getMessage()).split("\n")) {
+                int at = line.indexOf(marker);
+                if (at >= 0) {
+                    return line.substring(at + marker.length());
+                }
+            }
+        }
+        return null;
     }
 
     /**

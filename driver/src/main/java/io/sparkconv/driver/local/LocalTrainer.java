@@ -1,6 +1,7 @@
 package io.sparkconv.driver.local;
 
 import io.sparkconv.driver.checkpoint.Checkpoint;
+import io.sparkconv.driver.config.RuntimeConfig;
 import io.sparkconv.driver.config.TrainConfig;
 import io.sparkconv.driver.cv.TestLedger;
 import io.sparkconv.driver.config.TrainingConfig;
@@ -8,9 +9,11 @@ import io.sparkconv.driver.data.TrainingData;
 import io.sparkconv.driver.progress.ProgressDisplay;
 import io.sparkconv.driver.report.RunSummary;
 import io.sparkconv.kernels.init.ParameterInit;
+import io.sparkconv.kernels.net.Backend;
 import io.sparkconv.kernels.net.Backends;
 import io.sparkconv.kernels.net.Batch;
 import io.sparkconv.kernels.net.Net;
+import io.sparkconv.kernels.onednn.OneDnn;
 import io.sparkconv.kernels.optim.Sgd;
 import io.sparkconv.kernels.parallel.ThreadTeam;
 import io.sparkconv.kernels.spec.NetPlan;
@@ -44,6 +47,12 @@ public final class LocalTrainer {
         long wallStart = System.nanoTime();
         TrainingConfig t = config.training();
         NetPlan plan = NetPlan.of(config.netSpec());
+        // First, so a precision this CPU cannot run fails before any data is read.
+        Backend backend = Backends.select(config.runtime().backend(), config.runtime().precision());
+        String isa = OneDnn.available() ? OneDnn.isa().name() : "no oneDNN";
+        // What the model and the summary record: the precision this run resolved to, not "auto".
+        RuntimeConfig r = config.runtime();
+        TrainConfig resolved = config.withRuntime(new RuntimeConfig(r.backend(), r.threads(), backend.precision().word()));
         Path dataDir = Path.of(config.data().path());
         TrainingData data = TrainingData.load(config.data(), config.augment(), plan.input(), plan.spec().name());
         ImageSet train = data.train();
@@ -56,10 +65,9 @@ public final class LocalTrainer {
                 train.size(), validation.size(), test.size(), dataDir, java.util.Arrays.toString(augmenter.statistics().channelMean()));
 
         try (ThreadTeam team = new ThreadTeam(threads);
-             Net net = Backends.select(config.runtime().backend(), config.runtime().precision())
-                     .compile(plan, Math.max(t.batchSize(), t.evalBatchSize()), team)) {
-            progress.printf("backend %s, %d threads, batch %d, %d epochs, seed %d%n",
-                    net.backend(), threads, t.batchSize(), t.epochs(), t.seed());
+             Net net = backend.compile(plan, Math.max(t.batchSize(), t.evalBatchSize()), team)) {
+            progress.printf("backend %s, %s (oneDNN ISA %s), %d threads, batch %d, %d epochs, seed %d%n",
+                    net.backend(), backend.precision().word(), isa, threads, t.batchSize(), t.epochs(), t.seed());
             ParameterInit.initialize(plan, net.parameters(), t.seed());
             net.parametersChanged();
             TrainingStep step = new TrainingStep(net, new Sgd(plan, t.sgd()), team);
@@ -110,16 +118,17 @@ public final class LocalTrainer {
             // Epochs trained: fewer than configured when the hopeless-run rule stopped the run.
             int epochsDone = trainLoss.size();
             Checkpoint.Header header = new Checkpoint.Header(epochsDone, 0, (long) epochsDone * batches.stepsPerEpoch(),
-                    t.seed(), plan.paramCount(), trainLoss, valAccuracy, valLoss, 0, config.toJson());
+                    t.seed(), plan.paramCount(), trainLoss, valAccuracy, valLoss, 0, resolved.toJson());
             new Checkpoint(header, net.parameters(), step.sgd().velocity())
                     .write(outDir.resolve("model").toAbsolutePath().toUri().toString());
             // The test split is scored once, here, after every training decision is made.
             Evaluation testEval = Evaluation.of(net, test, augmenter, t.evalBatchSize());
             double trainSeconds = trainNanos / 1e9;
-            RunSummary summary = new RunSummary(plan.spec().name(), net.backend(), threads, t.epochs(), t.seed(),
+            RunSummary summary = new RunSummary(plan.spec().name(), net.backend(), backend.precision().word(), isa,
+                    threads, t.epochs(), t.seed(),
                     train.size(), validation.size(), test.size(), trainLoss, valAccuracy, valLoss,
                     testEval.accuracy(), testEval.loss(), imagesTrained / trainSeconds, trainSeconds,
-                    (System.nanoTime() - wallStart) / 1e9, augmenter.statistics().channelMean(), null, config);
+                    (System.nanoTime() - wallStart) / 1e9, augmenter.statistics().channelMean(), null, resolved);
             Path written = summary.write(outDir);
             TestLedger.forUser().noteUse(config.data(), "train", outDir.toAbsolutePath().toString(),
                     testEval.accuracy(), progress, false);

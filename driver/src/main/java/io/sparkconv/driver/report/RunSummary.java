@@ -14,12 +14,17 @@ import java.util.List;
  * What a training run writes to {@code OUT/summary.json}: the figures and the fully resolved
  * config, seed included, from which the run can be rebuilt.
  *
+ * @param precision   the arithmetic the run trained in: fp32 or bf16 ({@code runtime.precision: auto} resolved)
+ * @param isa         the instruction set oneDNN dispatched to where the kernels ran, e.g. {@code avx2}
+ *                    ("avx2 (1 executor), avx512_core_bf16 (3 executors)" on a mixed cluster; "no oneDNN" where it does not load)
  * @param valAccuracy per epoch
  * @param trainLoss   per epoch, the mean data loss over the epoch's steps
  */
 public record RunSummary(
         String net,
         String backend,
+        String precision,
+        String isa,
         int threads,
         int epochs,
         long seed,

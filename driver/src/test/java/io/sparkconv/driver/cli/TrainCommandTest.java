@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import io.sparkconv.testing.FashionSlice;
+import io.sparkconv.kernels.onednn.OneDnn;
 import io.sparkconv.testing.SharedSparkSession;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -92,6 +93,9 @@ class TrainCommandTest {
         assertEquals(3000, s.get("train_images").asInt() + s.get("validation_images").asInt());
         // auto: the native backend wherever it loads (CI included), else the Java one
         assertEquals(io.sparkconv.kernels.onednn.OneDnn.available() ? "onednn" : "java", s.get("backend").asText());
+        assertEquals("fp32", s.get("precision").asText(), "the default precision");
+        assertEquals(io.sparkconv.kernels.onednn.OneDnn.available() ? io.sparkconv.kernels.onednn.OneDnn.isa().name() : "no oneDNN",
+                s.get("isa").asText());
         assertTrue(s.get("images_per_second").asDouble() > 0);
         assertTrue(s.get("wall_seconds").asDouble() > 0);
         JsonNode config = s.get("config");
@@ -182,10 +186,63 @@ class TrainCommandTest {
         assertTrue(r[2].contains("train-images-idx3-ubyte") && r[2].contains("nowhere"), r[2]);
     }
 
+    /** auto runs bf16 exactly where this CPU has it natively, in a Spark run (the executors decide) and without Spark. */
+    @Test
+    void precisionAutoRunsWhatTheCpuHasNatively(@TempDir Path dir) throws IOException {
+        String expected = OneDnn.available() && OneDnn.isa().nativeBf16() ? "bf16" : "fp32";
+        for (String master : new String[] {"local[2]", "none"}) {
+            Path out = dir.resolve(master.equals("none") ? "none" : "spark");
+            String[] r = run("train", "--conf", config(dir, "").toString(), "--epochs", "1", "--precision", "auto",
+                    "--master", master, "--out", out.toString());
+            assertEquals("0", r[0], r[2]);
+            JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+            assertEquals(OneDnn.available() ? expected : "fp32", s.get("precision").asText(), master);
+            assertEquals(s.get("precision").asText(), s.get("config").get("runtime").get("precision").asText(),
+                    "the run records the precision it resolved, so a resume keeps it");
+            if (master.startsWith("local") && OneDnn.available()) {
+                assertTrue(r[1].contains("executors' oneDNN ISA: " + OneDnn.isa().name() + "; precision " + expected + " (auto)"), r[1]);
+            }
+        }
+    }
+
+    /**
+     * bf16 on a CPU without native bf16 (an AVX2 one, as ONEDNN_MAX_CPU_ISA=AVX2 makes oneDNN see this
+     * one, in a JVM of its own since oneDNN reads it once): one line naming the ISA, exit code 2,
+     * nothing written, with and without Spark.
+     */
+    @Test
+    void bf16WithoutNativeBf16IsOneLineAndExitCode2(@TempDir Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(OneDnn.available(), "oneDNN does not load here");
+        for (String master : new String[] {"none", "local[1]"}) {
+            Path out = dir.resolve("never-" + master.length());
+            Path jvmOptions = Path.of("..", "conf", "jvm.options").toAbsolutePath().normalize();
+            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "@" + jvmOptions, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                    "train", "--conf", config(dir, "").toString(), "--precision", "bf16", "--master", master,
+                    "--out", out.toString());
+            pb.environment().put("ONEDNN_MAX_CPU_ISA", "AVX2");
+            pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+            pb.redirectErrorStream(false);
+            Process p = pb.start();
+            String stdout = new String(p.getInputStream().readAllBytes());
+            String stderr = new String(p.getErrorStream().readAllBytes());
+            assertEquals(2, p.waitFor(), master + ": " + stdout + stderr);
+            java.util.List<String> ours = stderr.lines().filter(l -> l.startsWith("sparkconv: ")).toList();
+            assertEquals(1, ours.size(), stderr);
+            assertTrue(ours.get(0).contains("precision bf16 needs a CPU with native bf16") && ours.get(0).contains("runs at avx2"),
+                    ours.get(0));
+            assertFalse(stderr.contains("\tat "), "no stack trace: " + stderr);
+            assertFalse(Files.exists(out.resolve("summary.json")), "nothing written");
+        }
+    }
+
     @Test
     void describePrintsShapesAndParameterCounts() {
         String[] r = run("describe", "--net", LENET.toString());
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].contains("50x4x4") && r[1].contains("431,080"), r[1]);
+        if (OneDnn.available()) {
+            assertTrue(r[1].contains("oneDNN ISA here: " + OneDnn.isa().name()), r[1]);
+        }
     }
 }

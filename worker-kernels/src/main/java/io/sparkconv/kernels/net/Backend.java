@@ -1,5 +1,6 @@
 package io.sparkconv.kernels.net;
 
+import io.sparkconv.kernels.onednn.Precision;
 import io.sparkconv.kernels.parallel.ThreadTeam;
 import io.sparkconv.kernels.spec.NetPlan;
 
@@ -7,6 +8,11 @@ import io.sparkconv.kernels.spec.NetPlan;
 public interface Backend {
     /** "java" or "onednn". */
     String name();
+
+    /** The arithmetic of the convolutions and inner products; the Java backend's is always fp32. */
+    default Precision precision() {
+        return Precision.FP32;
+    }
 
     /** Compiles the plan for batches of up to maxBatch images, running on the team's threads. */
     Net compile(NetPlan plan, int maxBatch, ThreadTeam team);

@@ -1,9 +1,11 @@
 package io.sparkconv.kernels.net;
 
 import io.sparkconv.kernels.java.JavaBackend;
+import io.sparkconv.kernels.onednn.CpuIsa;
 import io.sparkconv.kernels.onednn.OneDnn;
 import io.sparkconv.kernels.onednn.OneDnnBackend;
 import io.sparkconv.kernels.onednn.Precision;
+import io.sparkconv.kernels.onednn.PrecisionChoice;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -17,6 +19,7 @@ import org.slf4j.LoggerFactory;
 public final class Backends {
     private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
     private static final AtomicBoolean FALLBACK_LOGGED = new AtomicBoolean();
+    private static final AtomicBoolean AUTO_PRECISION_LOGGED = new AtomicBoolean();
 
     private Backends() {}
 
@@ -26,21 +29,24 @@ public final class Backends {
     }
 
     /**
-     * The backend by name ({@code auto}, {@code java}, {@code onednn}) and precision ({@code fp32},
-     * {@code bf16}). bf16 is a native-backend mode: the Java backend computes in fp32 whatever is
-     * asked, and says so when auto falls back to it.
+     * The backend by name ({@code auto}, {@code java}, {@code onednn}) and precision ({@code auto},
+     * {@code fp32}, {@code bf16}), the precision resolved against this process's CPU
+     * ({@link PrecisionChoice#resolve}). bf16 is a native-backend mode: the Java backend computes in
+     * fp32 whatever is asked, and says so when auto falls back to it.
+     *
+     * @throws PrecisionChoice.UnsupportedPrecisionException bf16 on oneDNN where this CPU has no native bf16
      */
     public static Backend select(String name, String precision) {
-        Precision p = Precision.parse(precision);
+        PrecisionChoice wanted = PrecisionChoice.parse(precision);
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "auto" -> {
                 String why = OneDnn.unavailableReason();
                 if (why == null) {
-                    yield new OneDnnBackend(p);
+                    yield new OneDnnBackend(resolve(wanted));
                 }
                 if (FALLBACK_LOGGED.compareAndSet(false, true)) {
                     LOG.warn("backend auto: oneDNN cannot load ({}); using the Java backend{}", why,
-                            p == Precision.BF16 ? " in fp32" : "");
+                            wanted == PrecisionChoice.BF16 ? " in fp32" : "");
                 }
                 yield new JavaBackend();
             }
@@ -51,9 +57,19 @@ public final class Backends {
                     throw new IllegalStateException("backend 'onednn' cannot run here: " + why
                             + "; use --backend java (or auto, which falls back to it)");
                 }
-                yield new OneDnnBackend(p);
+                yield new OneDnnBackend(resolve(wanted));
             }
             default -> throw new IllegalArgumentException("unknown backend '" + name + "': use auto, java or onednn");
         };
+    }
+
+    private static Precision resolve(PrecisionChoice wanted) {
+        CpuIsa isa = OneDnn.isa();
+        Precision p = wanted.resolve(isa, "this machine");
+        if (wanted == PrecisionChoice.AUTO && AUTO_PRECISION_LOGGED.compareAndSet(false, true)) {
+            LOG.info("precision auto: {} (oneDNN dispatches to {}, {})", p.word(), isa,
+                    isa.nativeBf16() ? "which has native bf16" : "which has no native bf16");
+        }
+        return p;
     }
 }

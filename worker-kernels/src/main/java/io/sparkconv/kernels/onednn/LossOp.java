@@ -13,6 +13,8 @@ import org.bytedeco.javacpp.FloatPointer;
 final class LossOp extends Op {
     private float[] scores, probs, grad;
     private int k;
+    /** The input's 4-D dims when it came in 4-D (its gradient goes back 4-D), else null. */
+    private long[] inDims4;
 
     LossOp(PlannedLayer layer) {
         super(layer);
@@ -23,12 +25,19 @@ final class LossOp extends Op {
         return probs;
     }
 
-    // x is (n, K) scores in any layout; probabilities stay on the host
+    // x is (n, K) or (n, C, H, W) with K = C*H*W (a global-average-pooling or 1x1-conv head: H = W = 1),
+    // in any layout; probabilities stay on the host
     @Override
     Tensor forward(Graph g, Tensor x) {
         int n = g.n;
         k = layer.in().size();
         memory.desc plain = g.plain(new long[] {n, k});
+        // A 4-D input is made plain fp32 NCHW and read as (n, K), as DenseOp does: a reshape of the
+        // descriptor, since oneDNN has no reorder between tensors of different rank.
+        if (x.ndims() == 4) {
+            inDims4 = Graph.dims(x.desc());
+            x = g.view(g.as(x, g.plain(inDims4), g.forwardSteps), plain);
+        }
         Tensor hx = g.as(x, plain, g.forwardSteps);
         FloatPointer xp = g.keep(new FloatPointer(hx.mem().get_data_handle()));
         scores = new float[n * k];
@@ -56,6 +65,6 @@ final class LossOp extends Op {
             SoftmaxCrossEntropyMath.backward(probs, grad, n, k, pass.batch, pass.lossScale);
             dxp.put(grad, 0, n * k);
         });
-        return dx;
+        return inDims4 == null ? dx : g.view(dx, g.plain(inDims4));
     }
 }

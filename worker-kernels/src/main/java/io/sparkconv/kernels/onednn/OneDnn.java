@@ -17,6 +17,7 @@ public final class OneDnn {
     private static final Object LOCK = new Object();
     private static volatile boolean tried;
     private static engine cpu;
+    private static CpuIsa isa;
     private static String failure;
 
     private OneDnn() {}
@@ -29,6 +30,15 @@ public final class OneDnn {
 
     public static boolean available() {
         return unavailableReason() == null;
+    }
+
+    /**
+     * The instruction set oneDNN dispatches to in this process (read once, when the library loads;
+     * {@code ONEDNN_MAX_CPU_ISA} caps it); fails like {@link #engine()} where oneDNN cannot load.
+     */
+    public static CpuIsa isa() {
+        engine();
+        return isa;
     }
 
     static engine engine() {
@@ -51,7 +61,8 @@ public final class OneDnn {
             try {
                 Loader.load(dnnl.class);
                 cpu = new engine(engine.kind.cpu, 0);
-                LOG.debug("oneDNN loaded in {} ms", (System.nanoTime() - t0) / 1_000_000);
+                isa = CpuIsa.of(dnnl.dnnl_get_effective_cpu_isa());
+                LOG.debug("oneDNN loaded in {} ms, dispatching to {}", (System.nanoTime() - t0) / 1_000_000, isa);
             } catch (Throwable t) {
                 // UnsatisfiedLinkError, NoClassDefFoundError or a oneDNN error: all mean "use Java".
                 // No Loader call here: without the JavaCPP jars on the classpath it is the class missing.

@@ -10,10 +10,18 @@ public final class OneDnnBackend implements Backend {
     public static final String NAME = "onednn";
     private final Precision precision;
 
+    /**
+     * @throws PrecisionChoice.UnsupportedPrecisionException for bf16 where this CPU would only emulate it
+     * @throws IllegalStateException where oneDNN cannot load
+     */
     public OneDnnBackend(Precision precision) {
+        if (precision == Precision.BF16) {
+            PrecisionChoice.BF16.resolve(OneDnn.isa(), "this machine");
+        }
         this.precision = precision;
     }
 
+    @Override
     public Precision precision() {
         return precision;
     }

@@ -12,12 +12,13 @@ public enum Precision {
     FP32,
     BF16;
 
+    /** fp32 or bf16 by name; "auto" is a {@link PrecisionChoice}, resolved against a CPU. */
     public static Precision parse(String s) {
-        return switch (s.toLowerCase(Locale.ROOT)) {
-            case "fp32", "f32", "float32" -> FP32;
-            case "bf16", "bfloat16" -> BF16;
-            default -> throw new IllegalArgumentException("unknown precision '" + s + "': use fp32 or bf16");
-        };
+        PrecisionChoice c = PrecisionChoice.parse(s);
+        if (c == PrecisionChoice.AUTO) {
+            throw new IllegalArgumentException("precision auto is resolved against a CPU first (PrecisionChoice.resolve)");
+        }
+        return c == PrecisionChoice.BF16 ? BF16 : FP32;
     }
 
     /** "fp32" or "bf16", as configs and the command line write it. */

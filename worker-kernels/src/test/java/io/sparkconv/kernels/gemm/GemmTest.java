@@ -352,11 +352,21 @@ class GemmTest {
         }
     }
 
+    /**
+     * The kernel runs at the Vector API's preferred width; under -XX:UseAVX=2 (.ci/run's pass as an
+     * AVX2-only CPU) that is 256 bits, 8 float lanes, whatever this CPU has.
+     */
     @Test
     void implementationMatchesTheBootLayer() {
         String impl = Gemm.implementation();
         if (VECTOR_MODULE) {
             assertTrue(impl.matches("vector\\(\\d+ lanes\\)"), impl);
+            boolean avx2Only = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()
+                    .contains("-XX:UseAVX=2");
+            System.out.println("GEMM kernel: " + impl + (avx2Only ? " (-XX:UseAVX=2)" : ""));
+            if (avx2Only && "amd64".equals(System.getProperty("os.arch"))) {
+                assertEquals("vector(8 lanes)", impl, "-XX:UseAVX=2 caps the Vector API at 256 bits");
+            }
         } else {
             assertEquals("scalar", impl);
         }

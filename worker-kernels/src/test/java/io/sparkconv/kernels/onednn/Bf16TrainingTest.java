@@ -1,6 +1,6 @@
 package io.sparkconv.kernels.onednn;
 
-import static io.sparkconv.kernels.onednn.NativeTestSupport.assumeOneDnn;
+import static io.sparkconv.kernels.testing.NativeTestSupport.assumeNativeBf16;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -34,7 +34,7 @@ class Bf16TrainingTest {
 
     @Test
     void bf16LenetReachesFp32Accuracy() throws IOException {
-        assumeOneDnn();
+        assumeNativeBf16();
         assumeTrue(Files.isRegularFile(DATA.resolve("train-images-idx3-ubyte.gz")),
                 () -> "Fashion-MNIST not at " + DATA + " (Debian package dataset-fashion-mnist)");
         float[] trainX = images(DATA.resolve("train-images-idx3-ubyte.gz"));

@@ -1,6 +1,6 @@
 package io.sparkconv.kernels.onednn;
 
-import static io.sparkconv.kernels.onednn.NativeTestSupport.assumeOneDnn;
+import static io.sparkconv.kernels.testing.NativeTestSupport.assumeOneDnn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +11,8 @@ import io.sparkconv.kernels.net.Net;
 import io.sparkconv.kernels.parallel.ThreadTeam;
 import io.sparkconv.kernels.spec.NetPlan;
 import io.sparkconv.kernels.spec.NetSpec;
+import io.sparkconv.kernels.testing.NativeTestSupport;
+import io.sparkconv.kernels.testing.RoundingBound;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,6 +23,11 @@ import org.junit.jupiter.params.provider.CsvSource;
  * A full training step (loss, every gradient, probabilities; over a full and a short batch; again
  * after an update) of each SPEC net (conf/nets) on oneDNN against the Java backend, in the norms and
  * tolerances of {@link OneDnnLayerTest}. AlexNet at batch 2 to keep the Java side to seconds.
+ *
+ * <p>The fp32 bound grows with the net ({@link RoundingBound}): AlexNet's conv1 gradient depends on
+ * reductions of about 61,000 terms in all (its own over 2 x 55 x 55 outputs, fc6's 9,216 inputs, ...),
+ * so two correct float32 implementations may differ by 7e-3 of its scale; on an AVX2 CPU the
+ * oneDNN kernels measured 2.8e-4 there and on AVX-512 5e-6. A fixed 1e-4, tuned on AVX-512, failed on AVX2.
  *
  * <p>Two rounds here (the full batch, then a short one after an update), not the layer tests'
  * three: in a third AlexNet round, after two updates, fp32 conv5 dW differed by 9e-4 while conv5 db
@@ -48,7 +55,7 @@ class OneDnnNetTest {
 
     /**
      * predict on a batch size never trained uses a forward-only graph; training on that size later
-     * replaces it with a full one. Both agree with Java (fp32, max norm, 1e-4).
+     * replaces it with a full one. Both agree with Java (fp32, max norm, twice {@link RoundingBound}).
      */
     @Test
     void inferenceOnlyBatchSizesAgreeToo() {
@@ -63,23 +70,25 @@ class OneDnnNetTest {
             float[] b = new float[3 * 10];
             ref.predict(batch.images, 3, a);
             ours.predict(batch.images, 3, b);
+            double outputs = 2 * RoundingBound.outputs(plan);
+            double gradients = 2 * RoundingBound.wholeGradient(plan, 3);
             double e = NativeTestSupport.relErr(b, a, 0, a.length);
-            assertTrue(e < 1e-4, "probabilities " + e);
+            assertTrue(e < outputs, "probabilities " + e + " > " + outputs);
             double lossRef = ref.forwardBackward(batch, 1f / 3);
             double loss = ours.forwardBackward(batch, 1f / 3);
-            assertEquals(lossRef, loss, 1e-4 * Math.abs(lossRef));
-            assertTrue(NativeTestSupport.relErr(ours.gradients(), ref.gradients(), 0, ref.gradients().length) < 1e-4);
+            assertEquals(lossRef, loss, outputs * Math.abs(lossRef));
+            e = NativeTestSupport.relErr(ours.gradients(), ref.gradients(), 0, ref.gradients().length);
+            assertTrue(e < gradients, "gradients " + e + " > " + gradients);
             ours.predict(batch.images, 3, b);
-            assertTrue(NativeTestSupport.relErr(b, a, 0, a.length) < 1e-4);
+            e = NativeTestSupport.relErr(b, a, 0, a.length);
+            assertTrue(e < outputs, "probabilities after training " + e + " > " + outputs);
         }
     }
 
     @Test
     void backendsPickOneDnnWhenItLoads() {
-        Backend auto = Backends.select("auto", "bf16");
-        assertEquals("onednn", auto.name());
-        assertEquals(Precision.BF16, ((OneDnnBackend) auto).precision());
         assertEquals("onednn", Backends.select("auto").name());
+        assertEquals(Precision.FP32, Backends.select("auto", "fp32").precision());
         assertEquals("java", Backends.select("java", "bf16").name());
         assertThrows(IllegalArgumentException.class, () -> Backends.select("onednn", "fp16"));
         try (ThreadTeam team = new ThreadTeam(1); Net net = Backends.select("onednn").compile(specNet("lenet"), 4, team)) {

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""PyTorch's side of the side-by-side benchmark (../shared/bench/SPEC.md): the same three nets, the
+"""PyTorch's side of the side-by-side benchmark (docs/benchmarks.md): the same three nets, the
 same training step (SGD, momentum 0.9, lr 0.01, L2 5e-4 on weights only, softmax cross-entropy,
 summed-then-averaged over the batch), synthetic random input, steady-state images/s after a warm-up,
 median of repeats. Prints one JSON object per line, as `sparkconv bench --json` does.

@@ -45,7 +45,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", description = "Kernel threads; 0 = all cores (default).")
     int threads;
 
-    @Option(names = "--batch", description = "Images per step (default: 32 for alexnet, else 100, as SPEC.md).")
+    @Option(names = "--batch", description = "Images per step (default: 32 for alexnet, else 100, as docs/benchmarks.md).")
     Integer batch;
 
     @Option(names = "--repeats", defaultValue = "5", description = "Timed repeats; the median is reported (default ${DEFAULT-VALUE}).")

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Mixed precision does not cost accuracy: LeNet trained 2 epochs on the 60,000 Fashion-MNIST training
  * images in bf16 reaches within 0.5 points of the same run in fp32 on the 10,000 test images (same
- * seed, same initial weights, same batch order; SPEC.md's step: batch 100, SGD lr 0.01, momentum
+ * seed, same initial weights, same batch order; docs/benchmarks.md's step: batch 100, SGD lr 0.01, momentum
  * 0.9, L2 5e-4; pixels scaled to [0, 1] minus the train-set mean). Reads the IDX files itself: the
  * data-prep module, which has a reader, depends on this one.
  */

@@ -2,6 +2,7 @@ package io.sparkconv.driver.checkpoint;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import io.sparkconv.kernels.train.TrainingState;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -82,14 +83,10 @@ public final class Checkpoint {
         return velocity;
     }
 
-    /** Copies the state into a run's buffers and metric lists, to resume where this checkpoint was taken. */
-    public void restoreInto(float[] intoParams, float[] intoVelocity, List<Double> trainLoss,
-                            List<Double> valAccuracy, List<Double> valLoss) {
-        System.arraycopy(params, 0, intoParams, 0, params.length);
-        System.arraycopy(velocity, 0, intoVelocity, 0, velocity.length);
-        trainLoss.addAll(header.trainLoss());
-        valAccuracy.addAll(header.valAccuracy());
-        valLoss.addAll(header.valLoss());
+    /** The state to resume from, as the epoch loop takes it. */
+    public TrainingState state() {
+        return new TrainingState(header.epoch(), header.step(), header.globalStep(), header.trainLoss(),
+                header.valAccuracy(), header.valLoss(), header.epochLossSum(), params, velocity);
     }
 
     private static FileSystem fs(String dir) throws IOException {

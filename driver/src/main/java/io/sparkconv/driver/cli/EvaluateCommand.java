@@ -4,7 +4,7 @@ import io.sparkconv.driver.checkpoint.Checkpoint;
 import io.sparkconv.driver.config.TrainConfig;
 import io.sparkconv.driver.cv.TestLedger;
 import io.sparkconv.driver.data.TrainingData;
-import io.sparkconv.driver.local.Evaluation;
+import io.sparkconv.driver.train.Evaluation;
 import io.sparkconv.kernels.net.Backends;
 import io.sparkconv.kernels.net.Net;
 import io.sparkconv.kernels.parallel.ThreadTeam;

@@ -1,6 +1,6 @@
 package io.sparkconv.driver.cli;
 
-import io.sparkconv.driver.distributed.TrainingFailedException;
+import io.sparkconv.driver.train.TrainingFailedException;
 import io.sparkconv.kernels.spec.SpecException;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;

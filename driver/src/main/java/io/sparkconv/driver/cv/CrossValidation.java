@@ -177,16 +177,15 @@ public final class CrossValidation {
         long end = System.currentTimeMillis();
         List<Double> acc = summary.valAccuracy();
         List<Double> loss = summary.valLoss();
-        int epochs = acc.size();
-        boolean stopped = epochs < base.training().epochs();
-        double score = acc.get(epochs - 1);
-        double trainLoss = summary.trainLoss().get(epochs - 1);
-        if (!Double.isFinite(trainLoss)) {
-            score = Double.NaN; // a diverged run scores nothing, whatever its argmax happened to hit
-        }
+        // A diverged trial scores nothing; the epoch it diverged in counts as one it ran.
+        boolean diverged = "diverged".equals(summary.stop());
+        boolean stopped = !"completed".equals(summary.stop());
+        int epochs = acc.size() + (diverged ? 1 : 0);
+        double score = diverged || acc.isEmpty() ? Double.NaN : acc.get(acc.size() - 1);
+        double lastLoss = diverged || loss.isEmpty() ? Double.NaN : loss.get(loss.size() - 1);
         out.printf("%s: held-out accuracy %.4f after %d epoch(s)%s, %.0f s%n", label, score, epochs,
-                stopped ? " (stopped: hopeless)" : "", (end - start) / 1000.0);
-        return new TrialResult(s, fold, pool, score, loss.get(epochs - 1), epochs, stopped, start, end,
+                stopped ? " (stopped: " + summary.stop() + ")" : "", (end - start) / 1000.0);
+        return new TrialResult(s, fold, pool, score, lastLoss, epochs, stopped, start, end,
                 timeline.jobsIn(pool), dir.toString());
     }
 

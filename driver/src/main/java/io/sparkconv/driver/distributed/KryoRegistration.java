@@ -29,6 +29,8 @@ public final class KryoRegistration implements KryoRegistrator {
                 out.writeDouble(r.computeMillisPerStep());
                 out.writeLong(r.steps());
                 out.writeDouble(r.trainSeconds());
+                out.writeString(r.stop());
+                out.writeString(r.stopMessage());
             }
 
             @Override
@@ -37,7 +39,7 @@ public final class KryoRegistration implements KryoRegistrator {
                 int attempt = in.readInt();
                 float[] params = in.readBoolean() ? in.readFloats(in.readInt()) : null;
                 return new WorkerResult(rank, attempt, params, in.readDouble(), in.readDouble(), in.readLong(),
-                        in.readDouble());
+                        in.readDouble(), in.readString(), in.readString());
             }
         });
     }

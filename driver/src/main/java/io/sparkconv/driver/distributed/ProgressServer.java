@@ -2,7 +2,9 @@ package io.sparkconv.driver.distributed;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparkconv.driver.progress.DisplayProgress;
 import io.sparkconv.driver.progress.ProgressDisplay;
+import io.sparkconv.kernels.train.EpochLoop;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -80,6 +82,9 @@ final class ProgressServer implements AutoCloseable {
             case "epoch" -> out.line(String.format("epoch %d: train loss %.4f, validation accuracy %.4f (loss %.4f), %.1f s",
                     e.path("epoch").asInt() + 1, e.path("train_loss").asDouble(), e.path("val_accuracy").asDouble(),
                     e.path("val_loss").asDouble(), e.path("seconds").asDouble()));
+            case "stopped" -> out.line(DisplayProgress.stopLine(e.path("epoch").asInt(), e.path("step").asInt(),
+                    EpochLoop.Stop.valueOf(e.path("reason").asText().toUpperCase(java.util.Locale.ROOT)),
+                    e.path("message").asText()));
             default -> { }
         }
     }

@@ -1,15 +1,19 @@
 package io.sparkconv.driver.distributed;
 
 import io.sparkconv.driver.checkpoint.Checkpoint;
+import io.sparkconv.driver.checkpoint.CheckpointWriter;
 import io.sparkconv.driver.config.TrainConfig;
 import io.sparkconv.driver.config.TrainingConfig;
+import io.sparkconv.driver.progress.DisplayProgress;
 import io.sparkconv.driver.progress.ProgressDisplay;
+import io.sparkconv.driver.train.RunContext;
 import io.sparkconv.kernels.init.ParameterInit;
 import io.sparkconv.kernels.optim.Sgd;
 import io.sparkconv.kernels.parallel.ThreadTeam;
-import io.sparkconv.kernels.spec.NetPlan;
 import io.sparkconv.kernels.train.BatchPlan;
-import io.sparkconv.kernels.train.HopelessRun;
+import io.sparkconv.kernels.train.EpochLoop;
+import io.sparkconv.kernels.train.Replicas;
+import io.sparkconv.kernels.train.ValidationScores;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,98 +23,93 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 
 /**
- * {@code sync: spark}: one Spark job per step, in the style of MLlib's RDDLossFunction: broadcast the
- * parameters, treeAggregate the workers' gradients, update on the driver, destroy the broadcast.
- * For clusters that refuse barrier stages (dynamic allocation), and the baseline the ring is
- * measured against. Each executor keeps its shard and its net between steps ({@link StepWorkers}).
+ * {@code sync: spark}: the epoch loop on the driver, each step's gradient from one Spark job
+ * (broadcast the parameters, every executor its share's gradient, treeAggregate the sum), the update
+ * on the driver, as Spark MLlib's RDDLossFunction does it. For clusters that refuse barrier stages
+ * (dynamic allocation), and the baseline the ring is measured against. Each executor keeps its
+ * shard and its net between steps ({@link StepWorkers}).
  */
 final class SparkStepTraining {
     private SparkStepTraining() {}
 
-    static List<WorkerResult> run(JavaSparkContext sc, WorkerSpec spec, ProgressDisplay progress) throws IOException {
-        TrainConfig config = TrainConfig.fromJson(spec.configJson());
-        TrainingConfig t = config.training();
-        NetPlan plan = NetPlan.of(config.netSpec());
-        int k = spec.workers();
-        int trainSize = StepWorkers.trainSize(spec);
-        BatchPlan batches = new BatchPlan(t.seed(), trainSize, t.batchSize(), k);
-        float[] params = new float[plan.paramCount()];
-        Sgd sgd = new Sgd(plan, t.sgd());
-        List<Double> trainLoss = new ArrayList<>();
-        List<Double> valAccuracy = new ArrayList<>();
-        List<Double> valLoss = new ArrayList<>();
-        int startEpoch = 0;
-        int startStep = 0;
+    static List<WorkerResult> run(JavaSparkContext sc, WorkerSpec spec, ProgressDisplay display, int trainSize)
+            throws IOException {
+        RunContext run = RunContext.of(TrainConfig.fromJson(spec.configJson()));
+        TrainingConfig t = run.config().training();
+        BatchPlan batches = new BatchPlan(t.seed(), trainSize, t.batchSize(), spec.workers());
+        float[] params = new float[run.plan().paramCount()];
+        float[] grads = new float[params.length];
         Optional<Checkpoint> resume = Checkpoint.latest(spec.checkpointDir());
-        if (resume.isPresent()) {
-            Checkpoint c = resume.get();
-            c.restoreInto(params, sgd.velocity(), trainLoss, valAccuracy, valLoss);
-            startEpoch = c.header().epoch();
-            startStep = c.header().step();
-        } else {
-            ParameterInit.initialize(plan, params, t.seed());
+        if (resume.isEmpty()) {
+            ParameterInit.initialize(run.plan(), params, t.seed());
         }
-        List<Integer> ranks = new ArrayList<>();
-        for (int r = 0; r < k; r++) {
-            ranks.add(r);
-        }
-        JavaRDD<Integer> slots = sc.parallelize(ranks, k);
-        int steps = batches.stepsPerEpoch();
-        long exchangeNanos = 0;
-        long stepsRun = 0;
-        long loopNanos = 0;
+        int restarts = Math.max(spec.attempt(), resume.map(c -> c.header().restarts()).orElse(0));
+        StepJobs jobs = new StepJobs(sc, spec, params, grads);
         try (ThreadTeam team = new ThreadTeam(1)) {
-            for (int epoch = startEpoch; epoch < t.epochs(); epoch++) {
-                double lossSum = 0;
-                long epochStart = System.nanoTime();
-                long lastReport = epochStart;
-                int first = epoch == startEpoch ? startStep : 0;
-                for (int s = first; s < steps; s++) {
-                    long t0 = System.nanoTime();
-                    Broadcast<float[]> current = sc.broadcast(params);
-                    final int ep = epoch;
-                    final int st = s;
-                    float[] sum = slots
-                            .map(rank -> StepWorkers.get(spec, rank).gradient(current.value(), ep, st))
-                            .treeAggregate(new float[params.length + 1], SparkStepTraining::add, SparkStepTraining::add);
-                    current.destroy();
-                    exchangeNanos += System.nanoTime() - t0;
-                    stepsRun++;
-                    lossSum += sum[params.length];
-                    double lr = t.sgd().lr() * t.schedule().factor(epoch + (double) s / steps, t.epochs());
-                    sgd.apply(params, sum, lr, team);
-                    long now = System.nanoTime();
-                    if (now - lastReport > 2_000_000_000L || s == steps - 1) {
-                        progress.step(epoch, t.epochs(), s + 1, steps,
-                                lossSum / (s + 1 - first), (double) (s + 1 - first) * t.batchSize() / ((now - epochStart) / 1e9));
-                        lastReport = now;
-                    }
-                }
-                loopNanos += System.nanoTime() - epochStart;
-                Broadcast<float[]> current = sc.broadcast(params);
-                float[] val = slots.map(rank -> StepWorkers.get(spec, rank).validate(current.value()))
-                        .treeAggregate(new float[3], SparkStepTraining::add, SparkStepTraining::add);
-                current.destroy();
-                trainLoss.add(lossSum / Math.max(1, steps - first));
-                valAccuracy.add(val[2] > 0 ? val[0] / val[2] : Double.NaN);
-                valLoss.add(val[2] > 0 ? val[1] / val[2] : Double.NaN);
-                progress.line(String.format("epoch %d: train loss %.4f, validation accuracy %.4f (loss %.4f), %.1f s", epoch + 1,
-                        trainLoss.get(trainLoss.size() - 1), valAccuracy.get(valAccuracy.size() - 1),
-                        valLoss.get(valLoss.size() - 1), (System.nanoTime() - epochStart) / 1e9));
-                Checkpoint.Header header = new Checkpoint.Header(epoch + 1, 0, (long) (epoch + 1) * steps, t.seed(),
-                        plan.paramCount(), List.copyOf(trainLoss), List.copyOf(valAccuracy), List.copyOf(valLoss),
-                        0, spec.configJson());
-                new Checkpoint(header, params, sgd.velocity()).write(spec.checkpointDir());
-                if (HopelessRun.shouldStop(epoch + 1, t.stopHopelessAfter(), trainLoss.get(trainLoss.size() - 1),
-                        valAccuracy.get(valAccuracy.size() - 1), plan.classes())) {
-                    progress.line(String.format("stopping after epoch %d: the run is hopeless", epoch + 1));
-                    break;
-                }
-            }
+            EpochLoop.Outcome outcome = new EpochLoop(run.loopPlan(batches, spec.checkpointEvery()),
+                    new EpochLoop.Model(params, grads, () -> {}), new Sgd(run.plan(), t.sgd()), team, jobs)
+                    .checkpointsTo(new CheckpointWriter(spec.checkpointDir(), t.seed(), restarts, spec.configJson()))
+                    .reportingTo(new DisplayProgress(display))
+                    .run(resume.map(Checkpoint::state).orElse(null));
+            return List.of(new WorkerResult(0, 0, params, jobs.exchangeMillisPerStep(), 0, outcome.stepsRun(),
+                    outcome.loopSeconds(), outcome.stop().name(), outcome.message()));
+        } finally {
+            StepWorkers.release(spec);
         }
-        StepWorkers.release(spec);
-        return List.of(new WorkerResult(0, 0, params, exchangeNanos / 1e6 / Math.max(1, stepsRun), 0, stepsRun,
-                loopNanos / 1e9));
+    }
+
+    /** The replicas as Spark jobs: one per step, one per validation. */
+    private static final class StepJobs implements Replicas {
+        private final JavaSparkContext sc;
+        private final WorkerSpec spec;
+        private final float[] params;
+        private final float[] grads;
+        private final JavaRDD<Integer> slots;
+        private long exchangeNanos;
+        private long steps;
+
+        StepJobs(JavaSparkContext sc, WorkerSpec spec, float[] params, float[] grads) {
+            this.sc = sc;
+            this.spec = spec;
+            this.params = params;
+            this.grads = grads;
+            List<Integer> ranks = new ArrayList<>();
+            for (int r = 0; r < spec.workers(); r++) {
+                ranks.add(r);
+            }
+            this.slots = sc.parallelize(ranks, spec.workers());
+        }
+
+        @Override
+        public double gradient(int epoch, int step) {
+            long t0 = System.nanoTime();
+            // Locals only in the closures: the task must not capture this (the context is not serializable).
+            WorkerSpec run = spec;
+            Broadcast<float[]> current = sc.broadcast(params);
+            float[] sum = slots
+                    .map(rank -> StepWorkers.get(run, rank).gradient(current.value(), epoch, step))
+                    .treeAggregate(new float[params.length + 1], SparkStepTraining::add, SparkStepTraining::add);
+            current.destroy();
+            System.arraycopy(sum, 0, grads, 0, grads.length);
+            exchangeNanos += System.nanoTime() - t0;
+            steps++;
+            return sum[params.length];
+        }
+
+        @Override
+        public ValidationScores validate() {
+            WorkerSpec run = spec;
+            Broadcast<float[]> current = sc.broadcast(params);
+            float[] val = slots.map(rank -> StepWorkers.get(run, rank).validate(current.value()))
+                    .treeAggregate(new float[3], SparkStepTraining::add, SparkStepTraining::add);
+            current.destroy();
+            return new ValidationScores(val[0], val[1], (long) val[2]);
+        }
+
+        /** A step's whole job (broadcast, passes, treeAggregate), ms. */
+        double exchangeMillisPerStep() {
+            return exchangeNanos / 1e6 / Math.max(1, steps);
+        }
     }
 
     /** Element-wise sum, in place into the first argument (treeAggregate's seqOp and combOp). */

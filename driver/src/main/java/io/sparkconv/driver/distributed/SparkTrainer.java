@@ -7,7 +7,8 @@ import io.sparkconv.driver.config.TrainConfig;
 import io.sparkconv.driver.config.TrainingConfig;
 import io.sparkconv.driver.cv.TestLedger;
 import io.sparkconv.driver.data.TrainingData;
-import io.sparkconv.driver.local.Evaluation;
+import io.sparkconv.driver.train.Evaluation;
+import io.sparkconv.driver.train.TrainingFailedException;
 import io.sparkconv.driver.progress.ProgressDisplay;
 import io.sparkconv.driver.report.RunSummary;
 import io.sparkconv.kernels.net.Backends;
@@ -18,6 +19,7 @@ import io.sparkconv.kernels.onednn.PrecisionChoice;
 import io.sparkconv.kernels.parallel.ThreadTeam;
 import io.sparkconv.kernels.spec.NetPlan;
 import io.sparkconv.kernels.train.BatchPlan;
+import io.sparkconv.kernels.train.EpochLoop;
 import io.sparkconv.prep.augment.Augmenter;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -25,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -158,7 +161,7 @@ public final class SparkTrainer {
                 try {
                     results = d.sync().equals("ring")
                             ? BarrierTraining.run(sc, spec)
-                            : SparkStepTraining.run(sc, spec, display);
+                            : SparkStepTraining.run(sc, spec, display, data.train().size());
                 } catch (Exception e) {
                     // Scala code throws the checked SparkException without declaring it.
                     if (!(e instanceof SparkException)) {
@@ -184,6 +187,27 @@ public final class SparkTrainer {
             WorkerResult lead = results.stream().filter(r -> r.rank() == 0).findFirst()
                     .orElseThrow(() -> new IllegalStateException("no result from rank 0"));
             int restarts = results.stream().mapToInt(WorkerResult::stageAttempt).max().orElse(0);
+            EpochLoop.Stop stop = EpochLoop.Stop.valueOf(lead.stop());
+            if (stop == EpochLoop.Stop.DIVERGED) {
+                writeMetrics(server, outDir.resolve("metrics.jsonl"));
+                if (testScoring != TestScoring.SKIP) {
+                    throw TrainingFailedException.diverged(lead.stopMessage(), checkpointDir);
+                }
+                // A search's trial: its summary says it diverged, and where; there is no model to keep.
+                Optional<Checkpoint> before = Checkpoint.latest(checkpointDir);
+                RunSummary summary = new RunSummary(plan.spec().name(), config.runtime().backend(), precision.word(), isas,
+                        threads, t.epochs(), t.seed(), data.train().size(), data.validation().size(), data.test().size(),
+                        before.map(c -> c.header().trainLoss()).orElse(List.of()),
+                        before.map(c -> c.header().valAccuracy()).orElse(List.of()),
+                        before.map(c -> c.header().valLoss()).orElse(List.of()), Double.NaN, Double.NaN,
+                        lead.steps() * (double) t.batchSize() / Math.max(1e-9, lead.trainSeconds()), lead.trainSeconds(),
+                        (System.nanoTime() - wallStart) / 1e9, augmenter.statistics().channelMean(),
+                        new RunSummary.Distributed(master, workers, d.sync(), restarts,
+                                lead.allReduceMillisPerStep(), lead.computeMillisPerStep(), checkpointDir),
+                        "diverged", lead.stopMessage(), config);
+                summary.write(outDir);
+                return summary;
+            }
             Checkpoint last = Checkpoint.latest(checkpointDir)
                     .orElseThrow(() -> new IllegalStateException("training ended without a checkpoint in " + checkpointDir));
             restarts = Math.max(restarts, last.header().restarts());
@@ -216,7 +240,7 @@ public final class SparkTrainer {
                         (System.nanoTime() - wallStart) / 1e9, augmenter.statistics().channelMean(),
                         new RunSummary.Distributed(master, workers, d.sync(), restarts,
                                 lead.allReduceMillisPerStep(), lead.computeMillisPerStep(), checkpointDir),
-                        config);
+                        stop.name().toLowerCase(java.util.Locale.ROOT), lead.stopMessage(), config);
                 Path written = summary.write(outDir);
                 if (testScoring == TestScoring.SCORE_AND_RECORD) {
                     TestLedger.forUser().noteUse(config.data(), "train", outDir.toAbsolutePath().toString(),

@@ -1,38 +1,48 @@
 package io.sparkconv.driver.local;
 
 import io.sparkconv.driver.checkpoint.Checkpoint;
+import io.sparkconv.driver.checkpoint.CheckpointWriter;
 import io.sparkconv.driver.config.RuntimeConfig;
 import io.sparkconv.driver.config.TrainConfig;
-import io.sparkconv.driver.cv.TestLedger;
 import io.sparkconv.driver.config.TrainingConfig;
+import io.sparkconv.driver.cv.TestLedger;
 import io.sparkconv.driver.data.TrainingData;
+import io.sparkconv.driver.progress.DisplayProgress;
 import io.sparkconv.driver.progress.ProgressDisplay;
 import io.sparkconv.driver.report.RunSummary;
+import io.sparkconv.driver.train.Evaluation;
+import io.sparkconv.driver.train.FaultInjection;
+import io.sparkconv.driver.train.ReplayBatches;
+import io.sparkconv.driver.train.RunContext;
+import io.sparkconv.driver.train.TrainingFailedException;
 import io.sparkconv.kernels.init.ParameterInit;
 import io.sparkconv.kernels.net.Backend;
 import io.sparkconv.kernels.net.Backends;
-import io.sparkconv.kernels.net.Batch;
 import io.sparkconv.kernels.net.Net;
 import io.sparkconv.kernels.onednn.OneDnn;
 import io.sparkconv.kernels.optim.Sgd;
 import io.sparkconv.kernels.parallel.ThreadTeam;
 import io.sparkconv.kernels.spec.NetPlan;
 import io.sparkconv.kernels.train.BatchPlan;
-import io.sparkconv.kernels.train.HopelessRun;
-import io.sparkconv.kernels.train.TrainingStep;
-import io.sparkconv.prep.data.ImageSet;
+import io.sparkconv.kernels.train.Communicator;
+import io.sparkconv.kernels.train.EpochLoop;
+import io.sparkconv.kernels.train.NetPasses;
+import io.sparkconv.kernels.train.ValidationScores;
 import io.sparkconv.prep.augment.Augmenter;
+import io.sparkconv.prep.data.ImageSet;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
+import java.util.Optional;
 
 /**
- * Single-process training: the reference the distributed trainer is checked against. It owns
- * where batches come from (the batch plan over the training split) and hands each batch to the
- * same {@link TrainingStep} a distributed worker runs.
+ * Single-process training ({@code master: none}): the reference the distributed trainer is
+ * checked against. The {@link EpochLoop} with this process as the only replica: the whole global
+ * batch (with {@code workers: K}, exactly the batches a K-worker run draws) through one net, no sums.
+ * Checkpoints go to {@code distributed.checkpoint_dir} (default {@code OUT/checkpoints}) as in a
+ * Spark run, so {@code train --resume} continues a local run too.
  */
 public final class LocalTrainer {
     private final TrainConfig config;
@@ -46,14 +56,14 @@ public final class LocalTrainer {
     public RunSummary run(Path outDir) throws IOException {
         long wallStart = System.nanoTime();
         TrainingConfig t = config.training();
-        NetPlan plan = NetPlan.of(config.netSpec());
         // First, so a precision this CPU cannot run fails before any data is read.
         Backend backend = Backends.select(config.runtime().backend(), config.runtime().precision());
         String isa = OneDnn.available() ? OneDnn.isa().name() : "no oneDNN";
         // What the model and the summary record: the precision this run resolved to, not "auto".
         RuntimeConfig r = config.runtime();
-        TrainConfig resolved = config.withRuntime(new RuntimeConfig(r.backend(), r.threads(), backend.precision().word()));
-        Path dataDir = Path.of(config.data().path());
+        RunContext run = RunContext.of(config.withRuntime(new RuntimeConfig(r.backend(), r.threads(), backend.precision().word())));
+        TrainConfig resolved = run.config();
+        NetPlan plan = run.plan();
         TrainingData data = TrainingData.load(config.data(), config.augment(), plan.input(), plan.spec().name());
         ImageSet train = data.train();
         ImageSet validation = data.validation();
@@ -62,73 +72,46 @@ public final class LocalTrainer {
         int threads = config.runtime().resolvedThreads();
         progress.print(plan);
         progress.printf("data: %,d train, %,d validation, %,d test images from %s; channel mean %s%n",
-                train.size(), validation.size(), test.size(), dataDir, java.util.Arrays.toString(augmenter.statistics().channelMean()));
+                train.size(), validation.size(), test.size(), config.data().path(),
+                Arrays.toString(augmenter.statistics().channelMean()));
+        String checkpointDir = config.distributed().checkpointDir() != null ? config.distributed().checkpointDir()
+                : outDir.resolve("checkpoints").toAbsolutePath().toUri().toString();
+        Optional<Checkpoint> resume = Checkpoint.latest(checkpointDir);
 
         try (ThreadTeam team = new ThreadTeam(threads);
              Net net = backend.compile(plan, Math.max(t.batchSize(), t.evalBatchSize()), team)) {
             progress.printf("backend %s, %s (oneDNN ISA %s), %d threads, batch %d, %d epochs, seed %d%n",
                     net.backend(), backend.precision().word(), isa, threads, t.batchSize(), t.epochs(), t.seed());
-            ParameterInit.initialize(plan, net.parameters(), t.seed());
-            net.parametersChanged();
-            TrainingStep step = new TrainingStep(net, new Sgd(plan, t.sgd()), team);
+            if (resume.isEmpty()) {
+                ParameterInit.initialize(plan, net.parameters(), t.seed());
+            }
             // workers > 1 replays the global batches a K-worker run draws from its K shards.
             BatchPlan batches = new BatchPlan(t.seed(), train.size(), t.batchSize(), config.distributed().replayWorkers());
-            Batch batch = new Batch(t.batchSize(), plan.input().size());
-
-            List<Double> trainLoss = new ArrayList<>();
-            List<Double> valAccuracy = new ArrayList<>();
-            List<Double> valLoss = new ArrayList<>();
-            long trainNanos = 0;
-            long imagesTrained = 0;
-            ProgressDisplay display = ProgressDisplay.open(progress, Duration.ofSeconds(10));
-            for (int epoch = 0; epoch < t.epochs(); epoch++) {
-                int[][] orders = batches.shardOrders(epoch);
-                double lossSum = 0;
-                long epochStart = System.nanoTime();
-                int steps = batches.stepsPerEpoch();
-                for (int s = 0; s < steps; s++) {
-                    int[] positions = batches.globalBatch(orders, s);
-                    int n = positions.length;
-                    augmenter.fill(train, positions, 0, n, batch, epoch, t.seed());
-                    double progressEpochs = epoch + (double) s / steps;
-                    double lr = t.sgd().lr() * t.schedule().factor(progressEpochs, t.epochs());
-                    lossSum += step.run(batch, lr);
-                    imagesTrained += n;
-                    display.step(epoch, t.epochs(), s + 1, steps, lossSum / (s + 1),
-                            (double) (s + 1) * t.batchSize() / ((System.nanoTime() - epochStart) / 1e9));
-                }
-                long epochNanos = System.nanoTime() - epochStart;
-                trainNanos += epochNanos;
-                trainLoss.add(lossSum / steps);
-                Evaluation val = validation.size() > 0
-                        ? Evaluation.of(net, validation, augmenter, t.evalBatchSize())
-                        : new Evaluation(Double.NaN, Double.NaN, 0);
-                valAccuracy.add(val.accuracy());
-                valLoss.add(val.loss());
-                display.line(String.format("epoch %d/%d: train loss %.4f, validation accuracy %.4f (loss %.4f), %.1f s, %.0f img/s",
-                        epoch + 1, t.epochs(), lossSum / steps, val.accuracy(), val.loss(), epochNanos / 1e9,
-                        train.size() / (epochNanos / 1e9)));
-                if (HopelessRun.shouldStop(epoch + 1, t.stopHopelessAfter(), lossSum / steps, val.accuracy(), plan.classes())) {
-                    display.line(String.format("stopping after epoch %d: the run is hopeless (%s)", epoch + 1,
-                            Double.isFinite(lossSum / steps) ? "validation accuracy near chance" : "training loss diverged"));
-                    break;
-                }
+            NetPasses passes = new NetPasses(net, new ReplayBatches(train, batches, augmenter, t.seed()), t.batchSize(),
+                    Communicator.SINGLE, n -> validation.size() > 0
+                            ? Evaluation.of(n, validation, augmenter, t.evalBatchSize()).scores() : ValidationScores.NONE)
+                    .beforeSum((epoch, step) -> FaultInjection.maybeFail((long) epoch * batches.stepsPerEpoch() + step));
+            CheckpointWriter checkpoints = new CheckpointWriter(checkpointDir, t.seed(), 0, resolved.toJson());
+            EpochLoop.Outcome outcome;
+            try (ProgressDisplay display = ProgressDisplay.open(progress, Duration.ofSeconds(10))) {
+                outcome = new EpochLoop(run.loopPlan(batches, config.distributed().checkpointEvery()),
+                        EpochLoop.Model.of(net), new Sgd(plan, t.sgd()), team, passes)
+                        .checkpointsTo(checkpoints)
+                        .reportingTo(new DisplayProgress(display))
+                        .run(resume.map(Checkpoint::state).orElse(null));
             }
-            display.close();
-            // Epochs trained: fewer than configured when the hopeless-run rule stopped the run.
-            int epochsDone = trainLoss.size();
-            Checkpoint.Header header = new Checkpoint.Header(epochsDone, 0, (long) epochsDone * batches.stepsPerEpoch(),
-                    t.seed(), plan.paramCount(), trainLoss, valAccuracy, valLoss, 0, resolved.toJson());
-            new Checkpoint(header, net.parameters(), step.sgd().velocity())
-                    .write(outDir.resolve("model").toAbsolutePath().toUri().toString());
+            if (outcome.stop() == EpochLoop.Stop.DIVERGED) {
+                throw TrainingFailedException.diverged(outcome.message(), checkpointDir);
+            }
+            checkpoints.checkpoint(outcome.last()).write(outDir.resolve("model").toAbsolutePath().toUri().toString());
             // The test split is scored once, here, after every training decision is made.
             Evaluation testEval = Evaluation.of(net, test, augmenter, t.evalBatchSize());
-            double trainSeconds = trainNanos / 1e9;
             RunSummary summary = new RunSummary(plan.spec().name(), net.backend(), backend.precision().word(), isa,
-                    threads, t.epochs(), t.seed(),
-                    train.size(), validation.size(), test.size(), trainLoss, valAccuracy, valLoss,
-                    testEval.accuracy(), testEval.loss(), imagesTrained / trainSeconds, trainSeconds,
-                    (System.nanoTime() - wallStart) / 1e9, augmenter.statistics().channelMean(), null, resolved);
+                    threads, t.epochs(), t.seed(), train.size(), validation.size(), test.size(),
+                    outcome.last().trainLoss(), outcome.last().valAccuracy(), outcome.last().valLoss(),
+                    testEval.accuracy(), testEval.loss(), outcome.stepsRun() * (double) t.batchSize() / outcome.loopSeconds(),
+                    outcome.loopSeconds(), (System.nanoTime() - wallStart) / 1e9, augmenter.statistics().channelMean(), null,
+                    outcome.stop().name().toLowerCase(java.util.Locale.ROOT), outcome.message(), resolved);
             Path written = summary.write(outDir);
             TestLedger.forUser().noteUse(config.data(), "train", outDir.toAbsolutePath().toString(),
                     testEval.accuracy(), progress, false);

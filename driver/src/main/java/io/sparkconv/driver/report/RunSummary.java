@@ -17,6 +17,9 @@ import java.util.List;
  * @param precision   the arithmetic the run trained in: fp32 or bf16 ({@code runtime.precision: auto} resolved)
  * @param isa         the instruction set oneDNN dispatched to where the kernels ran, e.g. {@code avx2}
  *                    ("avx2 (1 executor), avx512_core_bf16 (3 executors)" on a mixed cluster; "no oneDNN" where it does not load)
+ * @param stop        how training ended: {@code completed}, {@code hopeless} (a search's trial stopped
+ *                    near chance) or {@code diverged} (a trial whose loss stopped being finite)
+ * @param stopMessage why it stopped early, in words; null when it completed
  * @param valAccuracy per epoch
  * @param trainLoss   per epoch, the mean data loss over the epoch's steps
  */
@@ -41,6 +44,8 @@ public record RunSummary(
         double wallSeconds,
         float[] channelMean,
         Distributed distributed,
+        String stop,
+        String stopMessage,
         TrainConfig config) {
 
     /**

@@ -1,5 +1,6 @@
 package io.sparkconv.driver.ring;
 
+import io.sparkconv.kernels.train.Communicator;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
@@ -32,7 +33,7 @@ import java.util.concurrent.locks.LockSupport;
  * timeout without progress; a dead or stalled peer raises {@link SocketTimeoutException} (or an
  * {@link IOException} naming the closed connection) instead of hanging the training stage.
  */
-public final class RingAllReduce implements AutoCloseable {
+public final class RingAllReduce implements AutoCloseable, Communicator {
     private static final int HELLO = 0x53435247; // "SCRG"
     /**
      * Waiting on a shared-memory hop: spin this many idle rounds, then yield the core until idle
@@ -215,6 +216,7 @@ public final class RingAllReduce implements AutoCloseable {
         return rank;
     }
 
+    @Override
     public int size() {
         return size;
     }
@@ -243,6 +245,7 @@ public final class RingAllReduce implements AutoCloseable {
     }
 
     /** Replaces data[offset, offset+length) on every worker by its sum over all workers. */
+    @Override
     public void sum(float[] data, int offset, int length) throws IOException {
         if (size == 1) {
             return;

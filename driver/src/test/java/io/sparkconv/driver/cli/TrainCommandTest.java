@@ -63,18 +63,78 @@ class TrainCommandTest {
 
     @Test
     void aHopelessLocalRunStopsAndItsModelSaysHowFarItGot(@TempDir Path dir) throws IOException {
-        // lr 50 diverges in the first epoch; the rule stops the run there instead of after 3.
+        // lr 1e-9 leaves the net at chance after its first epoch; the rule stops the run there instead of after 3.
         Path conf = dir.resolve("hopeless.yaml");
         Files.writeString(conf, Files.readString(config(dir, "").resolveSibling("train.yaml"))
-                .replace("lr: 0.01", "lr: 50").replace("  seed: 7\n", "  seed: 7\n  stop_hopeless_after: 2\n"));
+                .replace("lr: 0.01", "lr: 1.0e-9").replace("  seed: 7\n", "  seed: 7\n  stop_hopeless_after: 1\n"));
         Path out = dir.resolve("run");
         String[] r = run("train", "--conf", conf.toString(), "--out", out.toString(), "--master", "none",
                 "--backend", "java", "--threads", "1");
         assertEquals("0", r[0], r[2]);
-        assertTrue(r[1].contains("stopping after epoch 1"), r[1]);
+        assertTrue(r[1].contains("stopping after epoch 1: the run is hopeless"), r[1]);
         var model = io.sparkconv.driver.checkpoint.Checkpoint.latest(out.resolve("model").toUri().toString()).orElseThrow();
         assertEquals(1, model.header().epoch());
         assertEquals(1, model.header().trainLoss().size());
+        assertEquals("hopeless", new ObjectMapper().readTree(out.resolve("summary.json").toFile()).get("stop").asText());
+    }
+
+    /**
+     * A loss that stops being finite stops the run at that step, in this process and on Spark alike:
+     * one line naming the epoch and step, exit code 1, no summary, and the checkpoint before it kept.
+     */
+    @Test
+    void aDivergingRunStopsAtThatStepWithOneLineAndExitCode1(@TempDir Path dir) throws IOException {
+        Path conf = dir.resolve("diverging.yaml");
+        Files.writeString(conf, Files.readString(config(dir, "distributed: {checkpoint_every: 1}\n").resolveSibling("train.yaml"))
+                .replace("lr: 0.01", "lr: 1000000.0"));
+        for (String master : new String[] {"none", "local[2]"}) {
+            Path out = dir.resolve("run-" + master.length());
+            String[] r = run("train", "--conf", conf.toString(), "--out", out.toString(), "--master", master);
+            assertEquals("1", r[0], master + ": " + r[1] + r[2]);
+            var lines = r[2].lines().filter(l -> l.startsWith("sparkconv: ")).toList();
+            assertEquals(1, lines.size(), r[2]);
+            assertTrue(lines.get(0).matches("sparkconv: training diverged: the training loss is (NaN|-?Infinity) at epoch 1,"
+                    + " step \\d+ of \\d+; the last finite checkpoint \\(epoch 0, step \\d+\\) is kept in .*"), lines.get(0));
+            assertFalse(r[2].contains("\tat "), "no stack trace");
+            assertFalse(Files.exists(out.resolve("summary.json")), master + ": no summary of a run that failed");
+            var kept = io.sparkconv.driver.checkpoint.Checkpoint.latest(out.resolve("checkpoints").toUri().toString()).orElseThrow();
+            for (float p : kept.params()) {
+                assertTrue(Float.isFinite(p), "the kept checkpoint is finite");
+            }
+        }
+    }
+
+    /**
+     * A run without Spark, stopped mid-epoch (at global step 66: its last checkpoint is epoch 2, step
+     * 7) and resumed with --resume, ends with the same parameters, bit for bit, and the same
+     * per-epoch losses as one that ran through.
+     */
+    @Test
+    void aLocalRunResumedMidEpochEndsBitIdenticalToAnUninterruptedOne(@TempDir Path dir) throws IOException {
+        Path conf = config(dir, "distributed: {master: none, checkpoint_every: 7}\n");
+        Path through = dir.resolve("through");
+        Path resumed = dir.resolve("resumed");
+        assertEquals("0", run("train", "--conf", conf.toString(), "--epochs", "2", "--out", through.toString())[0]);
+        String[] r;
+        System.setProperty(io.sparkconv.driver.train.FaultInjection.FAIL, "66");
+        try {
+            r = run("train", "--conf", conf.toString(), "--epochs", "2", "--out", resumed.toString());
+        } finally {
+            System.clearProperty(io.sparkconv.driver.train.FaultInjection.FAIL);
+        }
+        assertEquals("1", r[0], r[2]);
+        var mid = io.sparkconv.driver.checkpoint.Checkpoint.latest(resumed.resolve("checkpoints").toUri().toString()).orElseThrow();
+        assertEquals(1, mid.header().epoch());
+        assertEquals(7, mid.header().step(), "a mid-epoch checkpoint");
+        r = run("train", "--resume", resumed.toString());
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("resuming at epoch 2 step 7"), r[1]);
+        var a = io.sparkconv.driver.checkpoint.Checkpoint.latest(through.resolve("model").toUri().toString()).orElseThrow();
+        var b = io.sparkconv.driver.checkpoint.Checkpoint.latest(resumed.resolve("model").toUri().toString()).orElseThrow();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(a.params(), b.params(), "parameters");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(a.velocity(), b.velocity(), "momentum");
+        assertEquals(a.header().trainLoss(), b.header().trainLoss(), "the resumed epoch's mean loss");
+        assertEquals(a.header().valAccuracy(), b.header().valAccuracy());
     }
 
     @Test

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkconv.driver.checkpoint.Checkpoint;
 import io.sparkconv.driver.cli.Main;
+import io.sparkconv.driver.train.FaultInjection;
 import io.sparkconv.testing.FashionSlice;
 import io.sparkconv.testing.SharedSparkSession;
 import java.io.ByteArrayOutputStream;

@@ -1,6 +1,7 @@
-package io.sparkconv.driver.local;
+package io.sparkconv.driver.train;
 
 import io.sparkconv.kernels.net.Net;
+import io.sparkconv.kernels.train.ValidationScores;
 import io.sparkconv.prep.augment.Augmenter;
 import io.sparkconv.prep.data.ImageSet;
 
@@ -9,6 +10,11 @@ import io.sparkconv.prep.data.ImageSet;
  * augmenter's evaluation windows: the center crop, or the softmax averaged over the ten crops.
  */
 public record Evaluation(double accuracy, double loss, int images) {
+    /** The sums a replica adds to the others' (no images: nothing, so a run without validation reports NaN). */
+    public ValidationScores scores() {
+        return images == 0 ? ValidationScores.NONE : new ValidationScores(Math.rint(accuracy * images), loss * images, images);
+    }
+
     /** What a run reports for a split it was not allowed to look at. */
     public static Evaluation notScored() {
         return new Evaluation(Double.NaN, Double.NaN, 0);

@@ -1,7 +1,6 @@
 package io.sparkconv.driver.checkpoint;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import io.sparkconv.driver.json.Json;
 import io.sparkconv.kernels.train.TrainingState;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -36,8 +35,6 @@ public final class Checkpoint {
     private static final int VERSION = 1;
     private static final String PREFIX = "checkpoint-";
     private static final String SUFFIX = ".bin";
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
     /**
      * What besides the two vectors a checkpoint holds.
@@ -100,7 +97,7 @@ public final class Checkpoint {
         fs.mkdirs(folder);
         Path tmp = new Path(folder, "." + PREFIX + UUID.randomUUID() + ".tmp");
         Path target = new Path(folder, String.format("%s%012d%s", PREFIX, header.globalStep(), SUFFIX));
-        byte[] head = JSON.writeValueAsBytes(header);
+        byte[] head = Json.MAPPER.writeValueAsBytes(header);
         try (FSDataOutputStream raw = fs.create(tmp, true);
              DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(raw, 1 << 20))) {
             out.writeInt(MAGIC);
@@ -163,7 +160,7 @@ public final class Checkpoint {
             }
             byte[] head = new byte[in.readInt()];
             in.readFully(head);
-            Header header = JSON.readValue(new String(head, StandardCharsets.UTF_8), Header.class);
+            Header header = Json.MAPPER.readValue(new String(head, StandardCharsets.UTF_8), Header.class);
             float[] params = readFloats(in, header.paramCount(), file);
             float[] velocity = readFloats(in, header.paramCount(), file);
             return new Checkpoint(header, params, velocity);

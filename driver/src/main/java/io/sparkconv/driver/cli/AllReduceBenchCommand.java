@@ -1,8 +1,11 @@
 package io.sparkconv.driver.cli;
 
 import io.sparkconv.driver.config.DistributedConfig;
-import io.sparkconv.driver.distributed.AllReduceBenchmark;
+import io.sparkconv.driver.config.Transport;
+import io.sparkconv.driver.bench.AllReduceBenchmark;
 import io.sparkconv.driver.distributed.SparkTrainer;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -45,15 +48,13 @@ final class AllReduceBenchCommand implements Callable<Integer> {
         if (!sc.isLocal()) {
             SparkTrainer.waitForExecutors(sc, workers);
         }
-        for (String t : transports) {
-            new DistributedConfig(master, workers, null, null, null, null, null, t); // rejects an unknown transport
-        }
+        List<Transport> kinds = Arrays.stream(transports).map(Transport::parse).toList(); // an unknown one fails here
         System.out.printf("%-10s %7s %-40s %8s %22s %10s %7s%n", "floats", "workers", "ring transport (rank 0)", "ring ms",
                 "send/receive/wait ms", "spark ms", "ratio");
         for (int n : floats) {
             double spark = ringOnly ? Double.NaN : AllReduceBenchmark.sparkJob(sc, workers, n, repeats);
-            for (String t : transports) {
-                AllReduceBenchmark.RingFigure ring = AllReduceBenchmark.ring(sc, workers, n, repeats, t.equals("auto"));
+            for (Transport t : kinds) {
+                AllReduceBenchmark.RingFigure ring = AllReduceBenchmark.ring(sc, workers, n, repeats, t == Transport.AUTO);
                 System.out.printf("%-10d %7d %-40s %8.2f %22s %10.2f %6.1fx%n", n, workers, t + ": " + ring.transport(),
                         ring.medianMs(), String.format("%.1f/%.1f/%.1f", ring.sendMs(), ring.receiveMs(), ring.waitMs()),
                         spark, spark / ring.medianMs());

@@ -2,7 +2,7 @@ package io.sparkconv.driver.cli;
 
 import io.sparkconv.kernels.init.ParameterInit;
 import io.sparkconv.kernels.net.Backend;
-import io.sparkconv.kernels.net.Backends;
+import io.sparkconv.kernels.backends.Backends;
 import io.sparkconv.kernels.net.Batch;
 import io.sparkconv.kernels.net.Net;
 import io.sparkconv.kernels.onednn.OneDnn;

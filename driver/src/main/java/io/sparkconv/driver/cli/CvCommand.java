@@ -1,18 +1,19 @@
 package io.sparkconv.driver.cli;
 
 import io.sparkconv.driver.config.DataConfig;
-import io.sparkconv.driver.config.RuntimeConfig;
 import io.sparkconv.driver.config.TrainConfig;
 import io.sparkconv.driver.cv.CrossValidation;
 import io.sparkconv.driver.cv.CvOptions;
 import io.sparkconv.driver.cv.SearchSpace;
 import io.sparkconv.driver.cv.Setting;
-import io.sparkconv.driver.cv.TestLedger;
+import io.sparkconv.driver.report.TestLedger;
 import io.sparkconv.prep.manifest.Manifest;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -81,21 +82,16 @@ final class CvCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--range goes with --random");
         }
         TrainConfig config = TrainConfig.load(conf);
-        if (epochs != null) {
-            config = config.withTraining(config.training().withEpochs(epochs));
-        }
-        if (master != null) {
-            config = config.withDistributed(config.distributed().with(master, null, null));
-        }
-        RuntimeConfig r = config.runtime();
-        if (backend != null) {
-            config = config.withRuntime(new RuntimeConfig(backend, r.threads(), r.precision()));
-        }
+        Map<String, Object> set = new LinkedHashMap<>();
+        set.put("training.epochs", epochs);
+        set.put("distributed.master", master);
+        set.put("runtime.backend", backend);
+        config = config.with(set);
         double lr = config.training().sgd().lr();
         double l2 = config.training().sgd().l2();
         List<Setting> settings = grid != null ? SearchSpace.grid(grid, lr, l2)
                 : SearchSpace.random(random, ranges == null ? List.of() : ranges, lr, l2, config.training().seed());
-        int perWorker = threads != null ? threads : r.threads() > 0 ? r.threads() : 1;
+        int perWorker = threads != null ? threads : config.runtime().threads() > 0 ? config.runtime().threads() : 1;
         CvOptions options = new CvOptions(folds(folds, config.data()), settings, parallel, workersPerTrial, perWorker, stopHopelessAfter);
         Path dir = out != null ? out : Path.of("runs", "cv-" + config.netSpec().name() + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));

@@ -1,6 +1,6 @@
 package io.sparkconv.driver.cli;
 
-import io.sparkconv.kernels.onednn.CpuIsa;
+import io.sparkconv.kernels.cpu.CpuIsa;
 import io.sparkconv.kernels.onednn.OneDnn;
 import io.sparkconv.kernels.spec.NetPlan;
 import io.sparkconv.kernels.spec.NetSpec;
@@ -17,16 +17,24 @@ final class DescribeCommand implements Callable<Integer> {
     @Option(names = "--net", description = "A net spec (YAML), e.g. conf/nets/alexnet.yaml.")
     Path net;
 
-    @Option(names = "--conf", description = "A training config; describes its net.")
+    @Option(names = "--conf", description = "A training config: its net, and every key with defaults filled in.")
     Path conf;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         if ((net == null) == (conf == null)) {
             throw new IllegalArgumentException("describe needs exactly one of --net FILE or --conf FILE");
         }
-        NetSpec spec = net != null ? NetSpec.load(net) : TrainConfig.load(conf).netSpec();
+        TrainConfig config = conf != null ? TrainConfig.load(conf) : null;
+        NetSpec spec = config != null ? config.netSpec() : NetSpec.load(net);
         System.out.print(NetPlan.of(spec));
+        if (config != null) {
+            // Every key with its value, defaults filled in: what a run of this config uses.
+            com.fasterxml.jackson.databind.node.ObjectNode tree = io.sparkconv.driver.json.Json.MAPPER.valueToTree(config);
+            tree.remove("net");
+            System.out.print("config, defaults filled in:\n" + io.sparkconv.kernels.spec.SpecFiles.yaml()
+                    .writeValueAsString(tree).replaceFirst("^---\\s*\n", ""));
+        }
         // What this machine's kernels would run at: bf16 needs native support (runtime.precision).
         String why = OneDnn.unavailableReason();
         if (why == null) {

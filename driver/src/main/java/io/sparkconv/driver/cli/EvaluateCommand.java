@@ -2,10 +2,12 @@ package io.sparkconv.driver.cli;
 
 import io.sparkconv.driver.checkpoint.Checkpoint;
 import io.sparkconv.driver.config.TrainConfig;
-import io.sparkconv.driver.cv.TestLedger;
+import io.sparkconv.driver.report.TestLedger;
 import io.sparkconv.driver.data.TrainingData;
 import io.sparkconv.driver.train.Evaluation;
-import io.sparkconv.kernels.net.Backends;
+import io.sparkconv.kernels.backends.BackendChoice;
+import io.sparkconv.kernels.backends.Backends;
+import io.sparkconv.kernels.cpu.PrecisionChoice;
 import io.sparkconv.kernels.net.Net;
 import io.sparkconv.kernels.parallel.ThreadTeam;
 import io.sparkconv.kernels.spec.NetPlan;
@@ -55,9 +57,9 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         int batch = config.training().evalBatchSize();
         // A bf16 run is scored in bf16 where this CPU has it natively, else in fp32: the model's weights are fp32.
-        String precision = config.runtime().precision().equals("fp32") ? "fp32" : "auto";
+        PrecisionChoice precision = config.runtime().precision() == PrecisionChoice.FP32 ? PrecisionChoice.FP32 : PrecisionChoice.AUTO;
         try (ThreadTeam team = ThreadTeam.allCores();
-             Net net = Backends.select(backend != null ? backend : config.runtime().backend(), precision)
+             Net net = Backends.select(backend != null ? BackendChoice.parse(backend) : config.runtime().backend(), precision)
                      .compile(plan, batch, team)) {
             System.arraycopy(model.params(), 0, net.parameters(), 0, model.params().length);
             net.parametersChanged();

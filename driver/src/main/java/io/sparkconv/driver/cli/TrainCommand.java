@@ -1,15 +1,14 @@
 package io.sparkconv.driver.cli;
 
 import io.sparkconv.driver.checkpoint.Checkpoint;
-import io.sparkconv.driver.config.DistributedConfig;
-import io.sparkconv.driver.config.RuntimeConfig;
 import io.sparkconv.driver.distributed.SparkTrainer;
 import io.sparkconv.driver.config.TrainConfig;
-import io.sparkconv.driver.config.TrainingConfig;
 import io.sparkconv.driver.local.LocalTrainer;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -68,34 +67,22 @@ final class TrainCommand implements Callable<Integer> {
             String checkpoints = resume.resolve("checkpoints").toAbsolutePath().toUri().toString();
             Checkpoint last = Checkpoint.latest(checkpoints).orElseThrow(() -> new IllegalArgumentException(
                     "--resume " + resume + ": no checkpoint in " + checkpoints));
-            config = TrainConfig.fromJson(last.header().configJson());
-            config = config.withDistributed(new DistributedConfig(config.distributed().master(),
-                    config.distributed().workers(), config.distributed().sync(), config.distributed().checkpointEvery(),
-                    checkpoints, config.distributed().timeoutSeconds(), config.distributed().maxAttempts(),
-                    config.distributed().transport()));
+            config = TrainConfig.fromJson(last.header().configJson()).with("distributed.checkpoint_dir", checkpoints);
             out = resume;
         } else {
             config = TrainConfig.load(conf);
         }
-        TrainingConfig t = config.training();
-        if (epochs != null) {
-            t = t.withEpochs(epochs);
-        }
-        if (batchSize != null) {
-            t = t.withBatchSize(batchSize);
-        }
-        if (seed != null) {
-            t = t.withSeed(seed);
-        }
-        config = config.withTraining(t);
-        if (backend != null || threads != null || precision != null) {
-            RuntimeConfig r = config.runtime();
-            config = config.withRuntime(new RuntimeConfig(backend != null ? backend : r.backend(),
-                    threads != null ? threads : r.threads(), precision != null ? precision : r.precision()));
-        }
-        if (master != null || workers != null || sync != null) {
-            config = config.withDistributed(config.distributed().with(master, workers, sync));
-        }
+        Map<String, Object> set = new LinkedHashMap<>();
+        set.put("training.epochs", epochs);
+        set.put("training.batch_size", batchSize);
+        set.put("training.seed", seed);
+        set.put("runtime.backend", backend);
+        set.put("runtime.threads", threads);
+        set.put("runtime.precision", precision);
+        set.put("distributed.master", master);
+        set.put("distributed.workers", workers);
+        set.put("distributed.sync", sync);
+        config = config.with(set);
         Path dir = out != null ? out : Path.of("runs", config.netSpec().name() + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         if (config.distributed().onSpark()) {

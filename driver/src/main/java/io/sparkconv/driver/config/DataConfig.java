@@ -2,7 +2,6 @@ package io.sparkconv.driver.config;
 
 import io.sparkconv.prep.idx.IdxImageSets;
 import java.nio.file.Path;
-import java.util.Locale;
 
 /**
  * Where the images come from, and which of them a run trains and validates on.
@@ -20,19 +19,15 @@ import java.util.Locale;
  * @param trainOnValidation  train on the training and validation splits together, with no validation
  *                           (a search's retrain of its best setting)
  */
-public record DataConfig(String format, String path, Double validationFraction, Integer folds, Integer heldOutFold,
+public record DataConfig(DataFormat format, String path, Double validationFraction, Integer folds, Integer heldOutFold,
                          Boolean trainOnValidation) {
     public DataConfig {
-        format = format == null ? "idx" : format.toLowerCase(Locale.ROOT);
+        format = format == null ? DataFormat.IDX : format;
         path = path == null ? IdxImageSets.DEBIAN_FASHION_MNIST.toString() : path;
         validationFraction = validationFraction == null ? 0.1 : validationFraction;
         folds = folds == null ? 0 : folds;
         heldOutFold = heldOutFold == null ? -1 : heldOutFold;
         trainOnValidation = trainOnValidation != null && trainOnValidation;
-        if (!format.equals("idx") && !format.equals("prepared")) {
-            throw new IllegalArgumentException("format must be idx or prepared (a dataset written by sparkconv prep), got '"
-                    + format + "'");
-        }
         if (!(validationFraction >= 0 && validationFraction < 1)) {
             throw new IllegalArgumentException("validation_fraction must be in [0, 1), got " + validationFraction);
         }
@@ -47,12 +42,12 @@ public record DataConfig(String format, String path, Double validationFraction, 
         }
     }
 
-    public DataConfig(String format, String path, Double validationFraction) {
+    public DataConfig(DataFormat format, String path, Double validationFraction) {
         this(format, path, validationFraction, null, null, null);
     }
 
     public boolean prepared() {
-        return format.equals("prepared");
+        return format == DataFormat.PREPARED;
     }
 
     /** Relative local paths are relative to the config file; a path with a scheme (hdfs://...) stays as it is. */

@@ -1,6 +1,5 @@
 package io.sparkconv.driver.config;
 
-import java.util.Locale;
 
 /**
  * How training is spread over a Spark cluster.
@@ -22,21 +21,18 @@ import java.util.Locale;
  *                         memory ({@code /dev/shm}), hops between hosts over TCP; {@code tcp}: every
  *                         hop over TCP
  */
-public record DistributedConfig(String master, Integer workers, String sync, Integer checkpointEvery,
-                                String checkpointDir, Integer timeoutSeconds, Integer maxAttempts, String transport) {
+public record DistributedConfig(String master, Integer workers, SyncMode sync, Integer checkpointEvery,
+                                String checkpointDir, Integer timeoutSeconds, Integer maxAttempts, Transport transport) {
     public DistributedConfig {
         master = master == null ? "local[*]" : master;
         workers = workers == null ? 0 : workers;
-        sync = sync == null ? "ring" : sync.toLowerCase(Locale.ROOT);
+        sync = sync == null ? SyncMode.RING : sync;
         checkpointEvery = checkpointEvery == null ? 0 : checkpointEvery;
         timeoutSeconds = timeoutSeconds == null ? 30 : timeoutSeconds;
         maxAttempts = maxAttempts == null ? 4 : maxAttempts;
-        transport = transport == null ? "auto" : transport.toLowerCase(Locale.ROOT);
+        transport = transport == null ? Transport.AUTO : transport;
         if (workers < 0) {
             throw new IllegalArgumentException("workers must be >= 0, got " + workers);
-        }
-        if (!sync.equals("ring") && !sync.equals("spark")) {
-            throw new IllegalArgumentException("sync must be ring or spark, got '" + sync + "'");
         }
         if (checkpointEvery < 0) {
             throw new IllegalArgumentException("checkpoint_every must be >= 0, got " + checkpointEvery);
@@ -46,9 +42,6 @@ public record DistributedConfig(String master, Integer workers, String sync, Int
         }
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("max_attempts must be >= 1, got " + maxAttempts);
-        }
-        if (!transport.equals("auto") && !transport.equals("tcp")) {
-            throw new IllegalArgumentException("transport must be auto or tcp, got '" + transport + "'");
         }
     }
 
@@ -65,13 +58,8 @@ public record DistributedConfig(String master, Integer workers, String sync, Int
         return Math.max(1, workers);
     }
 
-    public DistributedConfig with(String newMaster, Integer newWorkers, String newSync) {
-        return new DistributedConfig(newMaster != null ? newMaster : master, newWorkers != null ? newWorkers : workers,
-                newSync != null ? newSync : sync, checkpointEvery, checkpointDir, timeoutSeconds, maxAttempts, transport);
-    }
-
     /** Whether ring hops between co-located workers may use shared memory. */
     public boolean sharedMemory() {
-        return transport.equals("auto");
+        return transport == Transport.AUTO;
     }
 }

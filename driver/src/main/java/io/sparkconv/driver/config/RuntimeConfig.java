@@ -1,6 +1,7 @@
 package io.sparkconv.driver.config;
 
-import java.util.Locale;
+import io.sparkconv.kernels.backends.BackendChoice;
+import io.sparkconv.kernels.cpu.PrecisionChoice;
 
 /**
  * Where the kernels run.
@@ -11,24 +12,18 @@ import java.util.Locale;
  *                  native backend in bf16, with fp32 master weights, gradients and update, on CPUs with
  *                  native bf16 only; or {@code auto}: bf16 where every CPU of the run has it natively, else fp32
  */
-public record RuntimeConfig(String backend, Integer threads, String precision) {
+public record RuntimeConfig(BackendChoice backend, Integer threads, PrecisionChoice precision) {
     public RuntimeConfig {
-        backend = backend == null ? "auto" : backend.toLowerCase(Locale.ROOT);
+        backend = backend == null ? BackendChoice.AUTO : backend;
         threads = threads == null ? 0 : threads;
-        precision = precision == null ? "fp32" : precision.toLowerCase(Locale.ROOT);
-        if (!backend.equals("auto") && !backend.equals("java") && !backend.equals("onednn")) {
-            throw new IllegalArgumentException("backend must be auto, java or onednn, got '" + backend + "'");
-        }
+        precision = precision == null ? PrecisionChoice.FP32 : precision;
         if (threads < 0) {
             throw new IllegalArgumentException("threads must be >= 0, got " + threads);
-        }
-        if (!precision.equals("fp32") && !precision.equals("bf16") && !precision.equals("auto")) {
-            throw new IllegalArgumentException("precision must be auto, fp32 or bf16, got '" + precision + "'");
         }
     }
 
     /** fp32, as configs written before precision existed mean. */
-    public RuntimeConfig(String backend, Integer threads) {
+    public RuntimeConfig(BackendChoice backend, Integer threads) {
         this(backend, threads, null);
     }
 

@@ -1,11 +1,14 @@
 package io.sparkconv.driver.config;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sparkconv.driver.json.Json;
 import io.sparkconv.kernels.spec.NetSpec;
 import io.sparkconv.kernels.spec.SpecException;
 import io.sparkconv.kernels.spec.SpecFiles;
 import io.sparkconv.prep.augment.AugmentSpec;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * A training config file (conf/*.yaml): which net, which data, how to train, where to run. Read
@@ -61,7 +64,7 @@ public record TrainConfig(Object net, DataConfig data, AugmentSpec augment, Trai
     /** The resolved config as JSON, to ship to workers; {@link #fromJson} reads it back. */
     public String toJson() {
         try {
-            return io.sparkconv.driver.report.RunSummary.json().writeValueAsString(this);
+            return Json.MAPPER.writeValueAsString(this);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("cannot write config as JSON", e);
         }
@@ -69,7 +72,11 @@ public record TrainConfig(Object net, DataConfig data, AugmentSpec augment, Trai
 
     /** Reads a resolved config written by {@link #toJson}. */
     public static TrainConfig fromJson(String json) {
-        TrainConfig raw = SpecFiles.parse(json, "resolved config", TrainConfig.class);
+        return fromJson(json, "resolved config");
+    }
+
+    private static TrainConfig fromJson(String json, String source) {
+        TrainConfig raw = SpecFiles.parse(json, source, TrainConfig.class);
         NetSpec netSpec = SpecFiles.yaml().convertValue(raw.net, NetSpec.class);
         return new TrainConfig(netSpec, raw.data, raw.augment, raw.training, raw.runtime, raw.distributed);
     }
@@ -83,15 +90,40 @@ public record TrainConfig(Object net, DataConfig data, AugmentSpec augment, Trai
         return spec;
     }
 
-    public TrainConfig withTraining(TrainingConfig t) {
-        return new TrainConfig(net, data, augment, t, runtime, distributed);
+    /**
+     * This config with some keys set as a config file sets them, by their dotted paths (e.g.
+     * {@code training.epochs -> 3}, {@code distributed.sync -> "spark"}); null values leave a key as
+     * it is. The result is read back as a file is, so a bad value fails naming its key, and every
+     * default stays where its config class keeps it.
+     */
+    public TrainConfig with(Map<String, ?> settings) {
+        ObjectNode tree = Json.MAPPER.valueToTree(this);
+        boolean changed = false;
+        for (Map.Entry<String, ?> e : settings.entrySet()) {
+            if (e.getValue() == null) {
+                continue;
+            }
+            String[] keys = e.getKey().split("\\.");
+            ObjectNode at = tree;
+            for (int i = 0; i < keys.length - 1; i++) {
+                at = at.get(keys[i]) instanceof ObjectNode o ? o : at.putObject(keys[i]);
+            }
+            at.set(keys[keys.length - 1], Json.MAPPER.valueToTree(e.getValue()));
+            changed = true;
+        }
+        if (!changed) {
+            return this;
+        }
+        try {
+            return fromJson(tree.toString(), "command line");
+        } catch (SpecException e) {
+            // The settings came as one line of JSON: its line number says nothing.
+            throw new SpecException(e.getMessage().replaceFirst("^command line:\\d+:", "command line:"), e);
+        }
     }
 
-    public TrainConfig withDistributed(DistributedConfig d) {
-        return new TrainConfig(net, data, augment, training, runtime, d);
-    }
-
-    public TrainConfig withRuntime(RuntimeConfig r) {
-        return new TrainConfig(net, data, augment, training, r, distributed);
+    /** {@link #with(Map)} for one key. */
+    public TrainConfig with(String key, Object value) {
+        return with(java.util.Collections.singletonMap(key, value));
     }
 }

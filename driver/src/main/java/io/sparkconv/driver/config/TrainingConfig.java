@@ -44,24 +44,4 @@ public record TrainingConfig(Integer epochs, Integer batchSize, Integer evalBatc
     static TrainingConfig defaults() {
         return new TrainingConfig(null, null, null, null, null, null, null);
     }
-
-    public TrainingConfig withEpochs(int e) {
-        return new TrainingConfig(e, batchSize, evalBatchSize, seed, sgd, schedule, stopHopelessAfter);
-    }
-
-    public TrainingConfig withSeed(long s) {
-        return new TrainingConfig(epochs, batchSize, evalBatchSize, s, sgd, schedule, stopHopelessAfter);
-    }
-
-    public TrainingConfig withSgd(SgdSettings s) {
-        return new TrainingConfig(epochs, batchSize, evalBatchSize, seed, s, schedule, stopHopelessAfter);
-    }
-
-    public TrainingConfig withStopHopelessAfter(int n) {
-        return new TrainingConfig(epochs, batchSize, evalBatchSize, seed, sgd, schedule, n);
-    }
-
-    public TrainingConfig withBatchSize(int b) {
-        return new TrainingConfig(epochs, b, evalBatchSize, seed, sgd, schedule, stopHopelessAfter);
-    }
 }

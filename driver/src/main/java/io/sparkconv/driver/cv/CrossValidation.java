@@ -1,5 +1,6 @@
 package io.sparkconv.driver.cv;
 
+import io.sparkconv.driver.report.TestLedger;
 import io.sparkconv.driver.config.DataConfig;
 import io.sparkconv.driver.config.DistributedConfig;
 import io.sparkconv.driver.config.RuntimeConfig;
@@ -16,7 +17,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -191,26 +194,33 @@ public final class CrossValidation {
 
     /** A trial: the setting's lr and l2, one fold held out, its own checkpoints, its share of the cluster. */
     TrainConfig trialConfig(Setting s, int fold, Path dir) {
-        TrainingConfig t = s.applyTo(base.training()).withStopHopelessAfter(options.stopHopelessAfter());
-        DataConfig data = fold >= 0 ? base.data().holdingOut(options.folds(), fold) : base.data();
-        return runConfig(t, data, options.workersPerTrial(), dir);
+        Map<String, Object> set = runSettings(s, options.workersPerTrial(), dir);
+        set.put("training.stop_hopeless_after", options.stopHopelessAfter());
+        if (fold >= 0) {
+            set.put("data.folds", options.folds());
+            set.put("data.held_out_fold", fold);
+        }
+        return base.with(set);
     }
 
     /** The retrain of the best setting on training + validation data, on the whole cluster. */
     TrainConfig finalConfig(Setting best, Path dir, int slots) {
         int workers = base.distributed().workers() > 0 ? base.distributed().workers()
                 : Math.max(1, slots);
-        return runConfig(best.applyTo(base.training()).withStopHopelessAfter(0), base.data().trainingOnAll(), workers, dir);
+        Map<String, Object> set = runSettings(best, workers, dir);
+        set.put("training.stop_hopeless_after", 0);
+        set.put("data.folds", 0);
+        set.put("data.held_out_fold", -1);
+        set.put("data.train_on_validation", true);
+        return base.with(set);
     }
 
-    private TrainConfig runConfig(TrainingConfig t, DataConfig data, int workers, Path dir) {
-        DistributedConfig d = base.distributed();
-        RuntimeConfig r = base.runtime();
-        return new TrainConfig(base.netSpec(), data, base.augment(), t,
-                new RuntimeConfig(r.backend(), options.threadsPerWorker(), r.precision()),
-                new DistributedConfig(d.master(), workers, d.sync(), d.checkpointEvery(),
-                        dir.resolve("checkpoints").toAbsolutePath().toUri().toString(), d.timeoutSeconds(), d.maxAttempts(),
-                        d.transport()));
+    private Map<String, Object> runSettings(Setting s, int workers, Path dir) {
+        Map<String, Object> set = new LinkedHashMap<>(s.settings());
+        set.put("runtime.threads", options.threadsPerWorker());
+        set.put("distributed.workers", workers);
+        set.put("distributed.checkpoint_dir", dir.resolve("checkpoints").toAbsolutePath().toUri().toString());
+        return set;
     }
 
     /** Every fold must hold images and leave enough to train on; checked before any Spark work. */

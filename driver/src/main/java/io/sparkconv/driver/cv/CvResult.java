@@ -1,6 +1,7 @@
 package io.sparkconv.driver.cv;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparkconv.driver.report.TestLedger;
+import io.sparkconv.driver.json.Json;
 import io.sparkconv.driver.config.TrainConfig;
 import io.sparkconv.driver.report.RunSummary;
 import java.io.IOException;
@@ -36,13 +37,7 @@ public record CvResult(String net, int folds, int parallel, List<TrialResult> tr
 
     /** Writes {@code dir/cv.json} atomically. */
     public Path write(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        ObjectMapper json = RunSummary.json();
-        Path tmp = dir.resolve("cv.json.tmp");
-        Path target = dir.resolve("cv.json");
-        json.writeValue(tmp.toFile(), this);
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return target;
+        return Json.writeAtomically(dir.resolve("cv.json"), this);
     }
 
     /** The settings, best first: mean, standard deviation, per-fold scores and time. */

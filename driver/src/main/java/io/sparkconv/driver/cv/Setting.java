@@ -1,8 +1,7 @@
 package io.sparkconv.driver.cv;
 
-import io.sparkconv.driver.config.TrainingConfig;
-import io.sparkconv.kernels.optim.SgdSettings;
 import java.util.Locale;
+import java.util.Map;
 
 /** One point of a hyper-parameter search: the base learning rate and the L2 strength. */
 public record Setting(double lr, double l2) {
@@ -15,10 +14,9 @@ public record Setting(double lr, double l2) {
         }
     }
 
-    /** The training settings with this point's lr and l2; momentum, schedule and the rest unchanged. */
-    public TrainingConfig applyTo(TrainingConfig t) {
-        SgdSettings s = t.sgd();
-        return t.withSgd(new SgdSettings(lr, s.momentum(), l2, s.l2Biases()));
+    /** This point's lr and l2 as config keys ({@link io.sparkconv.driver.config.TrainConfig#with}); the rest stays. */
+    public Map<String, Object> settings() {
+        return Map.of("training.sgd.lr", lr, "training.sgd.l2", l2);
     }
 
     public String label() {

@@ -1,9 +1,10 @@
 package io.sparkconv.driver.distributed;
 
-import io.sparkconv.kernels.onednn.CpuIsa;
+import io.sparkconv.kernels.backends.BackendChoice;
+import io.sparkconv.kernels.cpu.CpuIsa;
 import io.sparkconv.kernels.onednn.OneDnn;
-import io.sparkconv.kernels.onednn.Precision;
-import io.sparkconv.kernels.onednn.PrecisionChoice;
+import io.sparkconv.kernels.cpu.Precision;
+import io.sparkconv.kernels.cpu.PrecisionChoice;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,8 +68,8 @@ public final class ExecutorCpus {
      *
      * @throws PrecisionChoice.UnsupportedPrecisionException bf16 where some executor lacks native bf16 (or oneDNN)
      */
-    public static Precision resolve(PrecisionChoice wanted, String backend, List<Cpu> cpus) {
-        if (wanted == PrecisionChoice.FP32 || backend.equals("java")) {
+    public static Precision resolve(PrecisionChoice wanted, BackendChoice backend, List<Cpu> cpus) {
+        if (wanted == PrecisionChoice.FP32 || backend == BackendChoice.JAVA) {
             return Precision.FP32;
         }
         Precision run = Precision.BF16;

@@ -1,6 +1,6 @@
 package io.sparkconv.driver.distributed;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparkconv.driver.json.Json;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
@@ -17,7 +17,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ProgressReporter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProgressReporter.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private Socket socket;
     private Writer out;
 
@@ -39,7 +38,7 @@ final class ProgressReporter implements AutoCloseable {
             return;
         }
         try {
-            out.write(JSON.writeValueAsString(event));
+            out.write(Json.MAPPER.writeValueAsString(event));
             out.write('\n');
             out.flush();
         } catch (IOException e) {

@@ -1,7 +1,7 @@
 package io.sparkconv.driver.distributed;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparkconv.driver.json.Json;
 import io.sparkconv.driver.progress.DisplayProgress;
 import io.sparkconv.driver.progress.ProgressDisplay;
 import io.sparkconv.kernels.train.EpochLoop;
@@ -22,7 +22,6 @@ import java.util.List;
  * relaunched stage keeps reporting.
  */
 final class ProgressServer implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final ServerSocket server;
     private final ProgressDisplay out;
     private final List<JsonNode> events = Collections.synchronizedList(new ArrayList<>());
@@ -63,7 +62,7 @@ final class ProgressServer implements AutoCloseable {
         try (s; BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
-                JsonNode e = JSON.readTree(line);
+                JsonNode e = Json.MAPPER.readTree(line);
                 events.add(e);
                 print(e);
             }

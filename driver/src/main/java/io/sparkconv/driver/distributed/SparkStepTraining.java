@@ -29,7 +29,7 @@ import org.apache.spark.broadcast.Broadcast;
  * (dynamic allocation), and the baseline the ring is measured against. Each executor keeps its
  * shard and its net between steps ({@link StepWorkers}).
  */
-final class SparkStepTraining {
+public final class SparkStepTraining {
     private SparkStepTraining() {}
 
     static List<WorkerResult> run(JavaSparkContext sc, WorkerSpec spec, ProgressDisplay display, int trainSize)
@@ -113,7 +113,7 @@ final class SparkStepTraining {
     }
 
     /** Element-wise sum, in place into the first argument (treeAggregate's seqOp and combOp). */
-    static float[] add(float[] into, float[] v) {
+    public static float[] add(float[] into, float[] v) {
         for (int i = 0; i < into.length; i++) {
             into[i] += v[i];
         }

@@ -2,20 +2,20 @@ package io.sparkconv.driver.distributed;
 
 import io.sparkconv.driver.checkpoint.Checkpoint;
 import io.sparkconv.driver.config.DistributedConfig;
-import io.sparkconv.driver.config.RuntimeConfig;
+import io.sparkconv.driver.config.SyncMode;
 import io.sparkconv.driver.config.TrainConfig;
 import io.sparkconv.driver.config.TrainingConfig;
-import io.sparkconv.driver.cv.TestLedger;
+import io.sparkconv.driver.report.TestLedger;
 import io.sparkconv.driver.data.TrainingData;
 import io.sparkconv.driver.train.Evaluation;
 import io.sparkconv.driver.train.TrainingFailedException;
 import io.sparkconv.driver.progress.ProgressDisplay;
 import io.sparkconv.driver.report.RunSummary;
-import io.sparkconv.kernels.net.Backends;
+import io.sparkconv.kernels.backends.Backends;
 import io.sparkconv.kernels.net.Net;
 import io.sparkconv.kernels.onednn.OneDnn;
-import io.sparkconv.kernels.onednn.Precision;
-import io.sparkconv.kernels.onednn.PrecisionChoice;
+import io.sparkconv.kernels.cpu.Precision;
+import io.sparkconv.kernels.cpu.PrecisionChoice;
 import io.sparkconv.kernels.parallel.ThreadTeam;
 import io.sparkconv.kernels.spec.NetPlan;
 import io.sparkconv.kernels.train.BatchPlan;
@@ -100,7 +100,7 @@ public final class SparkTrainer {
     public RunSummary run(Path outDir) throws IOException {
         long wallStart = System.nanoTime();
         TrainConfig config = requested;
-        PrecisionChoice wantedPrecision = PrecisionChoice.parse(config.runtime().precision());
+        PrecisionChoice wantedPrecision = config.runtime().precision();
         TrainingConfig t = config.training();
         DistributedConfig d = config.distributed();
         NetPlan plan = NetPlan.of(config.netSpec());
@@ -143,13 +143,12 @@ public final class SparkTrainer {
              ProgressServer server = new ProgressServer(host, display)) {
             waitForExecutors(sc, local > 0 ? 1 : workers);
             // One precision for the whole ring, chosen from what the executors' CPUs run natively.
-            List<ExecutorCpus.Cpu> cpus = ExecutorCpus.probe(sc, workers, d.sync().equals("ring"));
+            List<ExecutorCpus.Cpu> cpus = ExecutorCpus.probe(sc, workers, d.sync() == SyncMode.RING);
             Precision precision = ExecutorCpus.resolve(wantedPrecision, config.runtime().backend(), cpus);
             String isas = ExecutorCpus.describe(cpus);
             progress.printf("executors' oneDNN ISA: %s; precision %s%s%n", isas, precision.word(),
                     wantedPrecision == PrecisionChoice.AUTO ? " (auto)" : "");
-            RuntimeConfig asked = config.runtime();
-            config = config.withRuntime(new RuntimeConfig(asked.backend(), asked.threads(), precision.word()));
+            config = config.with("runtime.precision", precision.word());
             WorkerSpec first = new WorkerSpec(config.toJson(), workers, threads, augmenter.statistics(),
                     host, server.port(), System.nanoTime() & 0xffffffffL, checkpointDir,
                     d.checkpointEvery(), d.timeoutSeconds() * 1000L, 0);
@@ -159,7 +158,7 @@ public final class SparkTrainer {
             List<WorkerResult> results = null;
             while (results == null) {
                 try {
-                    results = d.sync().equals("ring")
+                    results = d.sync() == SyncMode.RING
                             ? BarrierTraining.run(sc, spec)
                             : SparkStepTraining.run(sc, spec, display, data.train().size());
                 } catch (Exception e) {
@@ -195,7 +194,7 @@ public final class SparkTrainer {
                 }
                 // A search's trial: its summary says it diverged, and where; there is no model to keep.
                 Optional<Checkpoint> before = Checkpoint.latest(checkpointDir);
-                RunSummary summary = new RunSummary(plan.spec().name(), config.runtime().backend(), precision.word(), isas,
+                RunSummary summary = new RunSummary(plan.spec().name(), config.runtime().backend().word(), precision.word(), isas,
                         threads, t.epochs(), t.seed(), data.train().size(), data.validation().size(), data.test().size(),
                         before.map(c -> c.header().trainLoss()).orElse(List.of()),
                         before.map(c -> c.header().valAccuracy()).orElse(List.of()),
@@ -220,7 +219,7 @@ public final class SparkTrainer {
             // The driver scores the test split in the run's precision when its own CPU has it natively, else in fp32
             // (the master weights are fp32 either way).
             boolean driverBf16 = OneDnn.available() && OneDnn.isa().nativeBf16();
-            String scoring = precision == Precision.BF16 && driverBf16 ? "bf16" : "fp32";
+            PrecisionChoice scoring = precision == Precision.BF16 && driverBf16 ? PrecisionChoice.BF16 : PrecisionChoice.FP32;
             try (ThreadTeam team = ThreadTeam.allCores();
                  Net net = Backends.select(config.runtime().backend(), scoring).compile(plan, t.evalBatchSize(), team)) {
                 System.arraycopy(lead.params(), 0, net.parameters(), 0, lead.params().length);

@@ -5,7 +5,7 @@ import io.sparkconv.driver.config.TrainingConfig;
 import io.sparkconv.driver.data.TrainingData;
 import io.sparkconv.driver.train.Evaluation;
 import io.sparkconv.driver.train.ShardBatches;
-import io.sparkconv.kernels.net.Backends;
+import io.sparkconv.kernels.backends.Backends;
 import io.sparkconv.kernels.net.Net;
 import io.sparkconv.kernels.parallel.ThreadTeam;
 import io.sparkconv.kernels.spec.NetPlan;

@@ -11,7 +11,7 @@ import io.sparkconv.driver.train.FaultInjection;
 import io.sparkconv.driver.train.RunContext;
 import io.sparkconv.driver.train.ShardBatches;
 import io.sparkconv.kernels.init.ParameterInit;
-import io.sparkconv.kernels.net.Backends;
+import io.sparkconv.kernels.backends.Backends;
 import io.sparkconv.kernels.net.Net;
 import io.sparkconv.kernels.optim.Sgd;
 import io.sparkconv.kernels.parallel.ThreadTeam;

@@ -2,10 +2,9 @@ package io.sparkconv.driver.local;
 
 import io.sparkconv.driver.checkpoint.Checkpoint;
 import io.sparkconv.driver.checkpoint.CheckpointWriter;
-import io.sparkconv.driver.config.RuntimeConfig;
 import io.sparkconv.driver.config.TrainConfig;
 import io.sparkconv.driver.config.TrainingConfig;
-import io.sparkconv.driver.cv.TestLedger;
+import io.sparkconv.driver.report.TestLedger;
 import io.sparkconv.driver.data.TrainingData;
 import io.sparkconv.driver.progress.DisplayProgress;
 import io.sparkconv.driver.progress.ProgressDisplay;
@@ -17,7 +16,7 @@ import io.sparkconv.driver.train.RunContext;
 import io.sparkconv.driver.train.TrainingFailedException;
 import io.sparkconv.kernels.init.ParameterInit;
 import io.sparkconv.kernels.net.Backend;
-import io.sparkconv.kernels.net.Backends;
+import io.sparkconv.kernels.backends.Backends;
 import io.sparkconv.kernels.net.Net;
 import io.sparkconv.kernels.onednn.OneDnn;
 import io.sparkconv.kernels.optim.Sgd;
@@ -60,8 +59,7 @@ public final class LocalTrainer {
         Backend backend = Backends.select(config.runtime().backend(), config.runtime().precision());
         String isa = OneDnn.available() ? OneDnn.isa().name() : "no oneDNN";
         // What the model and the summary record: the precision this run resolved to, not "auto".
-        RuntimeConfig r = config.runtime();
-        RunContext run = RunContext.of(config.withRuntime(new RuntimeConfig(r.backend(), r.threads(), backend.precision().word())));
+        RunContext run = RunContext.of(config.with("runtime.precision", backend.precision().word()));
         TrainConfig resolved = run.config();
         NetPlan plan = run.plan();
         TrainingData data = TrainingData.load(config.data(), config.augment(), plan.input(), plan.spec().name());

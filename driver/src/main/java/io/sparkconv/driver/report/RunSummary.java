@@ -1,13 +1,10 @@
 package io.sparkconv.driver.report;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.sparkconv.driver.config.SyncMode;
 import io.sparkconv.driver.config.TrainConfig;
+import io.sparkconv.driver.json.Json;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -55,24 +52,11 @@ public record RunSummary(
      * @param allReduceMillisPerStep mean time in the gradient all-reduce per step, on rank 0
      * @param computeMillisPerStep   mean forward + backward time per step, on rank 0
      */
-    public record Distributed(String master, int workers, String sync, int restarts,
+    public record Distributed(String master, int workers, SyncMode sync, int restarts,
                               double allReduceMillisPerStep, double computeMillisPerStep, String checkpointDir) {}
-
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(SerializationFeature.INDENT_OUTPUT);
 
     /** Writes {@code dir/summary.json} atomically: a reader never sees half a file. */
     public Path write(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        Path tmp = dir.resolve("summary.json.tmp");
-        Path target = dir.resolve("summary.json");
-        JSON.writeValue(tmp.toFile(), this);
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return target;
-    }
-
-    public static ObjectMapper json() {
-        return JSON;
+        return Json.writeAtomically(dir.resolve("summary.json"), this);
     }
 }

@@ -46,11 +46,11 @@ class PrepCommandTest {
         assertTrue(r[1].contains("prep: images read 500, written 500, rejected 0"), r[1]);
         // cv on this dataset takes its k unless told otherwise; IDX data gets 3
         io.sparkconv.driver.config.DataConfig prepared =
-                new io.sparkconv.driver.config.DataConfig("prepared", out.toString(), null, null, null, null);
+                new io.sparkconv.driver.config.DataConfig(io.sparkconv.driver.config.DataFormat.PREPARED, out.toString(), null, null, null, null);
         assertEquals(2, CvCommand.folds(null, prepared));
         assertEquals(5, CvCommand.folds(5, prepared));
         assertEquals(CvCommand.DEFAULT_FOLDS, CvCommand.folds(null,
-                new io.sparkconv.driver.config.DataConfig("idx", data.toString(), null, null, null, null)));
+                new io.sparkconv.driver.config.DataConfig(io.sparkconv.driver.config.DataFormat.IDX, data.toString(), null, null, null, null)));
         Manifest m = Manifest.read(out.toString(), new Configuration());
         assertEquals("idx", m.source().format());
         assertEquals(100, m.counts().test());

@@ -296,6 +296,30 @@ class TrainCommandTest {
         }
     }
 
+    /** Options set the config's keys and are checked as a file's are: a bad value names its key, exit 2. */
+    @Test
+    void aBadOptionValueNamesItsKey(@TempDir Path dir) throws IOException {
+        Path out = dir.resolve("never");
+        String[] r = run("train", "--conf", config(dir, "").toString(), "--sync", "rings", "--out", out.toString());
+        assertEquals("2", r[0]);
+        assertEquals("sparkconv: command line: distributed.sync: sync must be ring or spark, got 'rings'",
+                r[2].lines().filter(l -> l.startsWith("sparkconv: ")).findFirst().orElse(r[2]));
+        r = run("train", "--conf", config(dir, "").toString(), "--precision", "fp16", "--out", out.toString());
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("runtime.precision: precision must be auto, fp32 or bf16, got 'fp16'"), r[2]);
+        assertFalse(Files.exists(out), "nothing written");
+    }
+
+    /** describe --conf prints every key, the defaults filled in from their one place. */
+    @Test
+    void describeConfPrintsTheConfigWithItsDefaults(@TempDir Path dir) throws IOException {
+        String[] r = run("describe", "--conf", config(dir, "").toString());
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("config, defaults filled in:"), r[1]);
+        assertTrue(r[1].contains("batch_size: 50") && r[1].contains("timeout_seconds: 30")
+                && r[1].contains("sync: \"ring\"") && r[1].contains("precision: \"fp32\""), r[1]);
+    }
+
     @Test
     void describePrintsShapesAndParameterCounts() {
         String[] r = run("describe", "--net", LENET.toString());

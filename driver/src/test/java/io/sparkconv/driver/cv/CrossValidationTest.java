@@ -1,5 +1,6 @@
 package io.sparkconv.driver.cv;
 
+import io.sparkconv.driver.report.TestLedger;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -67,7 +68,7 @@ class CrossValidationTest {
     @Test
     void noSparkMasterIsRefusedBeforeAnyWork(@TempDir Path dir) throws Exception {
         TrainConfig base = config(dir, FashionSlice.write(dir.resolve("data"), 100, 50));
-        TrainConfig none = base.withDistributed(base.distributed().with("none", null, null));
+        TrainConfig none = base.with("distributed.master", "none");
         var e = assertThrows(IllegalArgumentException.class, () -> new CrossValidation(none,
                 new CvOptions(1, List.of(new Setting(0.1, 0)), 0, 1, 1, 0), System.out, new TestLedger(dir.resolve("l"))));
         assertTrue(e.getMessage().contains("not 'none'"), e.getMessage());

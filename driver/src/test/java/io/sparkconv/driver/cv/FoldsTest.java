@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkconv.driver.config.DataConfig;
+import io.sparkconv.driver.config.DataFormat;
 import io.sparkconv.driver.data.TrainingData;
 import io.sparkconv.prep.data.ImageSet;
 import io.sparkconv.prep.idx.IdxImageSets;
@@ -62,10 +63,10 @@ class FoldsTest {
 
     @Test
     void dataConfigChecksFolds() {
-        assertThrows(IllegalArgumentException.class, () -> new DataConfig("idx", "/x", 0.1, 1, -1, null));
-        assertThrows(IllegalArgumentException.class, () -> new DataConfig("idx", "/x", 0.1, 3, 3, null));
-        assertThrows(IllegalArgumentException.class, () -> new DataConfig("idx", "/x", 0.1, 0, 0, null));
-        DataConfig d = new DataConfig("idx", "/x", 0.1).holdingOut(3, 2);
+        assertThrows(IllegalArgumentException.class, () -> new DataConfig(DataFormat.IDX, "/x", 0.1, 1, -1, null));
+        assertThrows(IllegalArgumentException.class, () -> new DataConfig(DataFormat.IDX, "/x", 0.1, 3, 3, null));
+        assertThrows(IllegalArgumentException.class, () -> new DataConfig(DataFormat.IDX, "/x", 0.1, 0, 0, null));
+        DataConfig d = new DataConfig(DataFormat.IDX, "/x", 0.1).holdingOut(3, 2);
         assertEquals(2, d.heldOutFold());
         assertTrue(d.trainingOnAll().trainOnValidation());
         assertEquals(-1, d.trainingOnAll().heldOutFold());

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkconv.driver.cli.Main;
 import io.sparkconv.driver.config.DataConfig;
+import io.sparkconv.driver.config.DataFormat;
 import io.sparkconv.kernels.spec.Shape;
 import io.sparkconv.prep.augment.AugmentSpec;
 import io.sparkconv.prep.job.PrepJob;
@@ -51,7 +52,7 @@ class PreparedTrainingTest {
     }
 
     private static DataConfig data() {
-        return new DataConfig("prepared", dataset, null, null, null, null);
+        return new DataConfig(DataFormat.PREPARED, dataset, null, null, null, null);
     }
 
     @Test

@@ -4,9 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkconv.kernels.backends.BackendChoice;
+import io.sparkconv.kernels.cpu.Precision;
+import io.sparkconv.kernels.cpu.PrecisionChoice;
 import io.sparkconv.kernels.onednn.OneDnn;
-import io.sparkconv.kernels.onednn.Precision;
-import io.sparkconv.kernels.onednn.PrecisionChoice;
 import io.sparkconv.testing.SharedSparkSession;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -25,22 +26,22 @@ class ExecutorCpusTest {
 
     @Test
     void autoTakesBf16OnlyWhenEveryExecutorHasItNatively() {
-        assertEquals(Precision.BF16, ExecutorCpus.resolve(PrecisionChoice.AUTO, "auto", List.of(ZEN4, SAPPHIRE)));
-        assertEquals(Precision.FP32, ExecutorCpus.resolve(PrecisionChoice.AUTO, "auto", List.of(ZEN4, SAPPHIRE, ZEN3)));
-        assertEquals(Precision.FP32, ExecutorCpus.resolve(PrecisionChoice.AUTO, "onednn", List.of(SKYLAKE)));
-        assertEquals(Precision.FP32, ExecutorCpus.resolve(PrecisionChoice.AUTO, "auto", List.of(ZEN4, NO_ONEDNN)));
-        assertEquals(Precision.FP32, ExecutorCpus.resolve(PrecisionChoice.AUTO, "java", List.of(ZEN4)));
-        assertEquals(Precision.FP32, ExecutorCpus.resolve(PrecisionChoice.FP32, "auto", List.of(ZEN4)));
+        assertEquals(Precision.BF16, ExecutorCpus.resolve(PrecisionChoice.AUTO, BackendChoice.AUTO, List.of(ZEN4, SAPPHIRE)));
+        assertEquals(Precision.FP32, ExecutorCpus.resolve(PrecisionChoice.AUTO, BackendChoice.AUTO, List.of(ZEN4, SAPPHIRE, ZEN3)));
+        assertEquals(Precision.FP32, ExecutorCpus.resolve(PrecisionChoice.AUTO, BackendChoice.ONEDNN, List.of(SKYLAKE)));
+        assertEquals(Precision.FP32, ExecutorCpus.resolve(PrecisionChoice.AUTO, BackendChoice.AUTO, List.of(ZEN4, NO_ONEDNN)));
+        assertEquals(Precision.FP32, ExecutorCpus.resolve(PrecisionChoice.AUTO, BackendChoice.JAVA, List.of(ZEN4)));
+        assertEquals(Precision.FP32, ExecutorCpus.resolve(PrecisionChoice.FP32, BackendChoice.AUTO, List.of(ZEN4)));
     }
 
     @Test
     void bf16NamesTheExecutorThatCannotRunIt() {
-        assertEquals(Precision.BF16, ExecutorCpus.resolve(PrecisionChoice.BF16, "auto", List.of(ZEN4, SAPPHIRE)));
+        assertEquals(Precision.BF16, ExecutorCpus.resolve(PrecisionChoice.BF16, BackendChoice.AUTO, List.of(ZEN4, SAPPHIRE)));
         var e = assertThrows(PrecisionChoice.UnsupportedPrecisionException.class,
-                () -> ExecutorCpus.resolve(PrecisionChoice.BF16, "auto", List.of(ZEN4, SKYLAKE)));
+                () -> ExecutorCpus.resolve(PrecisionChoice.BF16, BackendChoice.AUTO, List.of(ZEN4, SKYLAKE)));
         assertTrue(e.getMessage().contains("avx512_core on executor 2 on b"), e.getMessage());
         e = assertThrows(PrecisionChoice.UnsupportedPrecisionException.class,
-                () -> ExecutorCpus.resolve(PrecisionChoice.BF16, "onednn", List.of(NO_ONEDNN)));
+                () -> ExecutorCpus.resolve(PrecisionChoice.BF16, BackendChoice.ONEDNN, List.of(NO_ONEDNN)));
         assertTrue(e.getMessage().contains("executor 5 on e"), e.getMessage());
     }
 

@@ -1,6 +1,6 @@
 package io.sparkconv.kernels.net;
 
-import io.sparkconv.kernels.onednn.Precision;
+import io.sparkconv.kernels.cpu.Precision;
 import io.sparkconv.kernels.parallel.ThreadTeam;
 import io.sparkconv.kernels.spec.NetPlan;
 

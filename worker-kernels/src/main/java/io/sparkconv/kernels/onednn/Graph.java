@@ -1,5 +1,6 @@
 package io.sparkconv.kernels.onednn;
 
+import io.sparkconv.kernels.cpu.Precision;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_BIAS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_WEIGHTS;
@@ -209,7 +210,7 @@ final class Graph implements AutoCloseable {
      * primitives of this graph that ask for the same layout.
      */
     memory weights(PlannedLayer l, memory.desc want) {
-        OneDnnNet.Params p = net.params(l.index());
+        MasterWeights p = net.params(l.index());
         if (p.userWeightsDesc().equals(want)) {
             return p.userWeights();
         }
@@ -253,7 +254,7 @@ final class Graph implements AutoCloseable {
     }
 
     void gradientsOut(PlannedLayer l, memory diffWeights, memory.desc diffWeightsDesc, memory diffBias) {
-        OneDnnNet.Params p = net.params(l.index());
+        MasterWeights p = net.params(l.index());
         Tensor user = as(new Tensor(diffWeights, diffWeightsDesc), p.userWeightsDesc(), gradientSteps);
         FloatPointer w = keep(new FloatPointer(user.mem().get_data_handle()));
         FloatPointer b = diffBias == null ? null : keep(new FloatPointer(diffBias.get_data_handle()));

@@ -1,5 +1,6 @@
 package io.sparkconv.kernels.onednn;
 
+import io.sparkconv.kernels.cpu.CpuIsa;
 import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.global.dnnl;
 import org.bytedeco.dnnl.primitive_desc;

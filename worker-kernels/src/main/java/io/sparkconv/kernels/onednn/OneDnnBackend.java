@@ -1,5 +1,7 @@
 package io.sparkconv.kernels.onednn;
 
+import io.sparkconv.kernels.cpu.PrecisionChoice;
+import io.sparkconv.kernels.cpu.Precision;
 import io.sparkconv.kernels.net.Backend;
 import io.sparkconv.kernels.net.Net;
 import io.sparkconv.kernels.parallel.ThreadTeam;

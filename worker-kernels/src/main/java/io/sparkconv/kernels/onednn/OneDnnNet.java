@@ -1,5 +1,6 @@
 package io.sparkconv.kernels.onednn;
 
+import io.sparkconv.kernels.cpu.Precision;
 import io.sparkconv.kernels.net.Batch;
 import io.sparkconv.kernels.net.FlatVectorNet;
 import io.sparkconv.kernels.parallel.ThreadTeam;
@@ -8,16 +9,14 @@ import io.sparkconv.kernels.spec.PlannedLayer;
 import java.util.HashMap;
 import java.util.Map;
 import org.bytedeco.dnnl.engine;
-import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.stream;
-import org.bytedeco.javacpp.FloatPointer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A net on oneDNN. The flat parameter and gradient vectors live on the Java heap, as in the Java
  * backend (the optimizer and the all-reduce see the same arrays); each parameter layer also has an
- * fp32 master copy in native memory in the user layout, refreshed from the flat vector once per
+ * fp32 master copy in native memory in the user layout ({@link MasterWeights}), refreshed from the flat vector once per
  * {@link #parametersChanged()}, from which each {@link Graph} reorders the weights into its
  * primitives' layouts.
  *
@@ -38,81 +37,10 @@ final class OneDnnNet extends FlatVectorNet {
     final engine eng;
     final stream strm;
     final PassState pass = new PassState();
-    private final Params[] layerParams;
+    private final MasterWeights[] layerParams;
     private final Map<Integer, Graph> graphs = new HashMap<>();
     private long version;
     private long uploadedVersion = -1;
-
-    /** One parameter layer's fp32 master copy in native memory, user layout. */
-    static final class Params {
-        private final PlannedLayer layer;
-        private final engine eng;
-        private memory.desc weightsDesc;
-        private memory weights;
-        private FloatPointer weightsData;
-        private memory.desc biasDesc;
-        private memory bias;
-        private FloatPointer biasData;
-
-        Params(PlannedLayer layer, engine eng) {
-            this.layer = layer;
-            this.eng = eng;
-            if (layer.biasCount() > 0) {
-                biasDesc = new memory.desc(new long[] {layer.biasCount()}, memory.data_type.f32, memory.format_tag.a);
-                bias = new memory(biasDesc, eng);
-                biasData = new FloatPointer(bias.get_data_handle());
-            }
-        }
-
-        /**
-         * Fixes the user layout of the weights: (OUT, IN) or (OUT, C, H, W) for an inner product
-         * after a 4-D tensor, (Cout, Cin, KH, KW) for a convolution; row-major either way, so the
-         * same floats as the flat vector's slice.
-         */
-        void shapeWeights(long[] dims) {
-            if (weights != null) {
-                if (Graph.dims(weightsDesc).length != dims.length) {
-                    throw new IllegalStateException(layer.label() + ": weights seen as rank "
-                            + Graph.dims(weightsDesc).length + " and " + dims.length);
-                }
-                return;
-            }
-            weightsDesc = new memory.desc(dims, memory.data_type.f32,
-                    dims.length == 4 ? memory.format_tag.abcd : memory.format_tag.ab);
-            weights = new memory(weightsDesc, eng);
-            weightsData = new FloatPointer(weights.get_data_handle());
-        }
-
-        memory.desc userWeightsDesc() {
-            return weightsDesc;
-        }
-
-        memory userWeights() {
-            return weights;
-        }
-
-        memory userBias() {
-            return bias;
-        }
-
-        void upload(float[] params) {
-            if (weights != null) {
-                weightsData.put(params, layer.weightOffset(), layer.weightCount());
-            }
-            if (bias != null) {
-                biasData.put(params, layer.biasOffset(), layer.biasCount());
-            }
-        }
-
-        void close() {
-            for (org.bytedeco.javacpp.Pointer p : new org.bytedeco.javacpp.Pointer[] {
-                    weightsData, weights, weightsDesc, biasData, bias, biasDesc}) {
-                if (p != null) {
-                    p.close();
-                }
-            }
-        }
-    }
 
     OneDnnNet(NetPlan plan, int maxBatch, ThreadTeam team, Precision precision) {
         super(plan, maxBatch);
@@ -121,10 +49,10 @@ final class OneDnnNet extends FlatVectorNet {
         this.eng = OneDnn.engine();
         this.strm = new stream(eng);
         this.layout = chooseLayout(plan, System.getProperty("sparkconv.onednn.layout", "auto"));
-        this.layerParams = new Params[plan.layers().size()];
+        this.layerParams = new MasterWeights[plan.layers().size()];
         for (PlannedLayer l : plan.layers()) {
             if (l.paramCount() > 0) {
-                layerParams[l.index()] = new Params(l, eng);
+                layerParams[l.index()] = new MasterWeights(l, eng);
             }
         }
         int omp = OneDnn.ompThreads();
@@ -168,7 +96,7 @@ final class OneDnnNet extends FlatVectorNet {
         return Layout.ANY;
     }
 
-    Params params(int layer) {
+    MasterWeights params(int layer) {
         return layerParams[layer];
     }
 
@@ -234,7 +162,7 @@ final class OneDnnNet extends FlatVectorNet {
     private Graph prepare(int n, float[] images, boolean training) {
         Graph g = graph(n, training);
         if (uploadedVersion != version) {
-            for (Params p : layerParams) {
+            for (MasterWeights p : layerParams) {
                 if (p != null) {
                     p.upload(params);
                 }
@@ -275,7 +203,7 @@ final class OneDnnNet extends FlatVectorNet {
             g.close();
         }
         graphs.clear();
-        for (Params p : layerParams) {
+        for (MasterWeights p : layerParams) {
             if (p != null) {
                 p.close();
             }

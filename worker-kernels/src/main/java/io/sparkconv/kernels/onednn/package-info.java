@@ -8,7 +8,7 @@
  * max pooling with workspace and average pooling; LRN across channels; inner product; standalone
  * ReLU. Layouts are oneDNN's choice (format any) and stay in it between layers; the NCHW input is
  * converted once at the entry, weights once per parameter update. fp32, or bf16 activations and
- * weights with fp32 master weights, gradients and update ({@link io.sparkconv.kernels.onednn.Precision}).
+ * weights with fp32 master weights, gradients and update ({@link io.sparkconv.kernels.cpu.Precision}).
  *
  * <p>What it deliberately does not: dropout, softmax cross-entropy and the SGD update run on the
  * host in Java, because dropout masks must be the keyed function of (seed, epoch, sample, layer) the
@@ -21,3 +21,4 @@
  * go), then one {@code *Op} per layer type.
  */
 package io.sparkconv.kernels.onednn;
+import io.sparkconv.kernels.cpu.Precision;

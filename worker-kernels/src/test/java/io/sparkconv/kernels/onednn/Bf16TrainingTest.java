@@ -1,5 +1,6 @@
 package io.sparkconv.kernels.onednn;
 
+import io.sparkconv.kernels.cpu.Precision;
 import static io.sparkconv.kernels.testing.NativeTestSupport.assumeNativeBf16;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

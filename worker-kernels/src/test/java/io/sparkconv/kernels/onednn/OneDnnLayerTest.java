@@ -1,5 +1,6 @@
 package io.sparkconv.kernels.onednn;
 
+import io.sparkconv.kernels.cpu.Precision;
 import static io.sparkconv.kernels.testing.NativeTestSupport.assumeNativeBf16;
 import static io.sparkconv.kernels.testing.NativeTestSupport.bf16;
 import static io.sparkconv.kernels.testing.NativeTestSupport.assumeOneDnn;

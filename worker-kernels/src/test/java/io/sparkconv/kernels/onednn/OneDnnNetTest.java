@@ -1,12 +1,13 @@
 package io.sparkconv.kernels.onednn;
 
+import io.sparkconv.kernels.cpu.Precision;
 import static io.sparkconv.kernels.testing.NativeTestSupport.assumeOneDnn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkconv.kernels.net.Backend;
-import io.sparkconv.kernels.net.Backends;
+import io.sparkconv.kernels.backends.Backends;
 import io.sparkconv.kernels.net.Net;
 import io.sparkconv.kernels.parallel.ThreadTeam;
 import io.sparkconv.kernels.spec.NetPlan;

@@ -1,12 +1,15 @@
 package io.sparkconv.kernels.onednn;
 
+import io.sparkconv.kernels.cpu.PrecisionChoice;
+import io.sparkconv.kernels.cpu.Precision;
+import io.sparkconv.kernels.cpu.CpuIsa;
 import static io.sparkconv.kernels.testing.NativeTestSupport.assumeOneDnn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparkconv.kernels.net.Backends;
+import io.sparkconv.kernels.backends.Backends;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 

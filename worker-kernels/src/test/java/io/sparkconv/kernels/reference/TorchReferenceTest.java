@@ -10,7 +10,7 @@ import io.sparkconv.kernels.net.Backend;
 import io.sparkconv.kernels.net.Batch;
 import io.sparkconv.kernels.net.Net;
 import io.sparkconv.kernels.onednn.OneDnnBackend;
-import io.sparkconv.kernels.onednn.Precision;
+import io.sparkconv.kernels.cpu.Precision;
 import io.sparkconv.kernels.optim.Sgd;
 import io.sparkconv.kernels.optim.SgdSettings;
 import io.sparkconv.kernels.parallel.ThreadTeam;

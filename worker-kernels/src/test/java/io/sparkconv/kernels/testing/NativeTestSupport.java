@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.sparkconv.kernels.init.ParameterInit;
 import io.sparkconv.kernels.net.Batch;
 import io.sparkconv.kernels.net.Net;
-import io.sparkconv.kernels.onednn.CpuIsa;
+import io.sparkconv.kernels.cpu.CpuIsa;
 import io.sparkconv.kernels.onednn.OneDnn;
 import io.sparkconv.kernels.spec.NetPlan;
 import io.sparkconv.kernels.spec.PlannedLayer;

@@ -10,7 +10,7 @@ import java.util.Random;
  * the median (and best) of several timed repeats after a warm-up.
  *
  * <pre>
- * java --add-modules jdk.incubator.vector -cp worker-kernels/target/classes \
+ * java --add-modules jdk.incubator.vector -cp worker-kernels/target/classes:worker-kernels/target/test-classes \
  *     io.sparkconv.kernels.gemm.GemmBenchmark [scalar] [quick] [name-filter]
  * </pre>
  * {@code scalar} times the fallback kernel instead of the active one; {@code quick} skips the

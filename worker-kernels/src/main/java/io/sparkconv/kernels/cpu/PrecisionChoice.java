@@ -1,5 +1,7 @@
-package io.sparkconv.kernels.onednn;
+package io.sparkconv.kernels.cpu;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /**
@@ -12,18 +14,25 @@ public enum PrecisionChoice {
     FP32,
     BF16;
 
+    @JsonCreator
     public static PrecisionChoice parse(String s) {
         return switch (s.toLowerCase(Locale.ROOT)) {
             case "auto" -> AUTO;
             case "fp32", "f32", "float32" -> FP32;
             case "bf16", "bfloat16" -> BF16;
-            default -> throw new IllegalArgumentException("unknown precision '" + s + "': use auto, fp32 or bf16");
+            default -> throw new IllegalArgumentException("precision must be auto, fp32 or bf16, got '" + s + "'");
         };
     }
 
     /** "auto", "fp32" or "bf16", as configs and the command line write it. */
+    @JsonValue
     public String word() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public String toString() {
+        return word();
     }
 
     /**

@@ -1,10 +1,11 @@
-package io.sparkconv.driver.cv;
+package io.sparkconv.driver.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkconv.driver.config.DataConfig;
+import io.sparkconv.driver.config.DataFormat;
 import io.sparkconv.testing.FashionSlice;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,9 +25,9 @@ class TestLedgerTest {
             }
         }
         Path c = FashionSlice.write(dir.resolve("c"), 100, 60);
-        String fa = TestLedger.fingerprint(new DataConfig("idx", a.toString(), 0.1));
-        assertEquals(fa, TestLedger.fingerprint(new DataConfig("idx", b.toString(), 0.1)));
-        assertNotEquals(fa, TestLedger.fingerprint(new DataConfig("idx", c.toString(), 0.1)));
+        String fa = TestLedger.fingerprint(new DataConfig(DataFormat.IDX, a.toString(), 0.1));
+        assertEquals(fa, TestLedger.fingerprint(new DataConfig(DataFormat.IDX, b.toString(), 0.1)));
+        assertNotEquals(fa, TestLedger.fingerprint(new DataConfig(DataFormat.IDX, c.toString(), 0.1)));
     }
 
     @Test

@@ -1,5 +1,6 @@
-package io.sparkconv.driver.distributed;
+package io.sparkconv.driver.bench;
 
+import io.sparkconv.driver.distributed.SparkStepTraining;
 import io.sparkconv.driver.ring.RingAllReduce;
 import io.sparkconv.driver.ring.RingEndpoint;
 import java.io.IOException;

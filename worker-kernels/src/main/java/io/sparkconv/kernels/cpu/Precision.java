@@ -1,4 +1,4 @@
-package io.sparkconv.kernels.onednn;
+package io.sparkconv.kernels.cpu;
 
 import java.util.Locale;
 

@@ -1,12 +1,12 @@
-package io.sparkconv.kernels.net;
+package io.sparkconv.kernels.backends;
 
 import io.sparkconv.kernels.java.JavaBackend;
-import io.sparkconv.kernels.onednn.CpuIsa;
+import io.sparkconv.kernels.net.Backend;
+import io.sparkconv.kernels.cpu.CpuIsa;
 import io.sparkconv.kernels.onednn.OneDnn;
 import io.sparkconv.kernels.onednn.OneDnnBackend;
-import io.sparkconv.kernels.onednn.Precision;
-import io.sparkconv.kernels.onednn.PrecisionChoice;
-import java.util.Locale;
+import io.sparkconv.kernels.cpu.Precision;
+import io.sparkconv.kernels.cpu.PrecisionChoice;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,18 +28,21 @@ public final class Backends {
         return select(name, "fp32");
     }
 
+    /** {@link #select(BackendChoice, PrecisionChoice)} by the words a config or the command line writes. */
+    public static Backend select(String name, String precision) {
+        return select(BackendChoice.parse(name), PrecisionChoice.parse(precision));
+    }
+
     /**
-     * The backend by name ({@code auto}, {@code java}, {@code onednn}) and precision ({@code auto},
-     * {@code fp32}, {@code bf16}), the precision resolved against this process's CPU
+     * The backend asked for, the precision resolved against this process's CPU
      * ({@link PrecisionChoice#resolve}). bf16 is a native-backend mode: the Java backend computes in
      * fp32 whatever is asked, and says so when auto falls back to it.
      *
      * @throws PrecisionChoice.UnsupportedPrecisionException bf16 on oneDNN where this CPU has no native bf16
      */
-    public static Backend select(String name, String precision) {
-        PrecisionChoice wanted = PrecisionChoice.parse(precision);
-        return switch (name.toLowerCase(Locale.ROOT)) {
-            case "auto" -> {
+    public static Backend select(BackendChoice choice, PrecisionChoice wanted) {
+        return switch (choice) {
+            case AUTO -> {
                 String why = OneDnn.unavailableReason();
                 if (why == null) {
                     yield new OneDnnBackend(resolve(wanted));
@@ -50,8 +53,8 @@ public final class Backends {
                 }
                 yield new JavaBackend();
             }
-            case "java" -> new JavaBackend();
-            case "onednn" -> {
+            case JAVA -> new JavaBackend();
+            case ONEDNN -> {
                 String why = OneDnn.unavailableReason();
                 if (why != null) {
                     throw new IllegalStateException("backend 'onednn' cannot run here: " + why
@@ -59,7 +62,6 @@ public final class Backends {
                 }
                 yield new OneDnnBackend(resolve(wanted));
             }
-            default -> throw new IllegalArgumentException("unknown backend '" + name + "': use auto, java or onednn");
         };
     }
 

@@ -1,7 +1,6 @@
-package io.sparkconv.driver.cv;
+package io.sparkconv.driver.report;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import io.sparkconv.driver.json.Json;
 import io.sparkconv.driver.config.DataConfig;
 import io.sparkconv.prep.prepared.RecordSchema;
 import java.io.IOException;
@@ -37,8 +36,6 @@ public final class TestLedger {
     /** One scoring of a test split. */
     public record Use(String dataset, String fingerprint, String command, String runDir, String time, double accuracy) {}
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
     private final Path file;
 
     public TestLedger(Path file) {
@@ -70,7 +67,7 @@ public final class TestLedger {
                     return;
                 }
                 try {
-                    Use u = JSON.readValue(line, Use.class);
+                    Use u = Json.MAPPER.readValue(line, Use.class);
                     if (fingerprint.equals(u.fingerprint())) {
                         uses.add(u);
                     }
@@ -87,7 +84,7 @@ public final class TestLedger {
     /** Appends one use; an exclusive file lock keeps concurrent searches from interleaving lines. */
     public void record(Use use) throws IOException {
         Files.createDirectories(file.getParent());
-        byte[] line = (JSON.writeValueAsString(use) + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] line = (Json.MAPPER.writeValueAsString(use) + "\n").getBytes(StandardCharsets.UTF_8);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND); var lock = ch.lock()) {
             ch.write(ByteBuffer.wrap(line));
@@ -120,7 +117,7 @@ public final class TestLedger {
         testFiles.sort(java.util.Comparator.comparing(st -> st.getPath().getName()));
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(data.format().getBytes(StandardCharsets.UTF_8));
+            sha.update(data.format().word().getBytes(StandardCharsets.UTF_8));
             for (FileStatus st : testFiles) {
                 sha.update(st.getPath().getName().getBytes(StandardCharsets.UTF_8));
                 long size = st.getLen();

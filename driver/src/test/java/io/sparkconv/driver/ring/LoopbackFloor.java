@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * of that many bytes that any transport needs at least once.
  *
  * <pre>
- * java -cp driver/target/classes io.sparkconv.driver.ring.LoopbackFloor [floats] [repeats]
+ * java -cp driver/target/classes:driver/target/test-classes io.sparkconv.driver.ring.LoopbackFloor [floats] [repeats]
  * </pre>
  * It starts its peer as a second JVM (stopped after at most 5 minutes) and prints medians.
  */

@@ -54,6 +54,21 @@ public final class IdxImageSets {
         return new ImageSet(prefix, new Shape(1, img.dims()[1], img.dims()[2]), Math.max(10, max + 1), img.data(), lb, keys);
     }
 
+    /** The keys {@link #load} gives a set's images ({@code file#index}), from the images file's header alone. */
+    public static String[] keys(Path dir, String prefix) throws IOException {
+        Path images = find(dir, prefix + "-images-idx3-ubyte");
+        int count;
+        try (java.io.DataInputStream in = new java.io.DataInputStream(IdxFile.open(Files.newInputStream(images)))) {
+            count = IdxFile.readHeader(images.toString(), in)[0];
+        }
+        String[] keys = new String[count];
+        String base = images.getFileName().toString();
+        for (int i = 0; i < count; i++) {
+            keys[i] = base + "#" + i;
+        }
+        return keys;
+    }
+
     private static Path find(Path dir, String stem) throws IOException {
         for (String name : new String[] {stem + ".gz", stem}) {
             Path p = dir.resolve(name);

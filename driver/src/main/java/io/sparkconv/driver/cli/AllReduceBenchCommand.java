@@ -3,7 +3,7 @@ package io.sparkconv.driver.cli;
 import io.sparkconv.driver.config.DistributedConfig;
 import io.sparkconv.driver.config.Transport;
 import io.sparkconv.driver.bench.AllReduceBenchmark;
-import io.sparkconv.driver.distributed.SparkTrainer;
+import io.sparkconv.driver.distributed.SparkCluster;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -42,11 +42,11 @@ final class AllReduceBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SparkConf conf = SparkTrainer.sparkConf(new DistributedConfig(master, workers, null, null, null, null, null, null));
+        SparkConf conf = SparkCluster.conf(new DistributedConfig(master, workers, null, null, null, null, null, null));
         conf.setAppName("sparkconv-bench-allreduce");
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(SparkSession.builder().config(conf).getOrCreate().sparkContext());
         if (!sc.isLocal()) {
-            SparkTrainer.waitForExecutors(sc, workers);
+            SparkCluster.waitForExecutors(sc, workers);
         }
         List<Transport> kinds = Arrays.stream(transports).map(Transport::parse).toList(); // an unknown one fails here
         System.out.printf("%-10s %7s %-40s %8s %22s %10s %7s%n", "floats", "workers", "ring transport (rank 0)", "ring ms",

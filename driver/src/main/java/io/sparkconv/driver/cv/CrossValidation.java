@@ -20,13 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import org.apache.spark.SparkConf;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.SparkSession;
+import java.util.concurrent.Callable;
 
 /**
  * A search over settings, each scored by k-fold cross-validation of the training split (or on the
@@ -54,7 +48,7 @@ public final class CrossValidation {
     public CvResult run(Path outDir) throws IOException, InterruptedException {
         long wallStart = System.currentTimeMillis();
         NetPlan plan = NetPlan.of(base.netSpec());
-        checkFolds(plan);
+        checkFolds();
         String fingerprint = TestLedger.fingerprint(base.data());
         List<TestLedger.Use> earlier = ledger.usesOf(fingerprint);
         if (!earlier.isEmpty()) {
@@ -62,22 +56,14 @@ public final class CrossValidation {
             out.println(TestLedger.warning(base.data().path(), earlier));
         }
 
-        SparkConf conf = SparkTrainer.sparkConf(base.distributed());
-        conf.set("spark.scheduler.mode", "FAIR");
-        conf.set("spark.scheduler.allocation.file", writePools(outDir).toAbsolutePath().toString());
-        conf.set("spark.task.cpus", Integer.toString(options.threadsPerWorker()));
-        conf.set("spark.executorEnv.OMP_NUM_THREADS", Integer.toString(options.threadsPerWorker()));
-        conf.setIfMissing("spark.app.name", "sparkconv-cv");
-        SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        if (!"FAIR".equalsIgnoreCase(sc.getConf().get("spark.scheduler.mode", "FIFO"))) {
-            out.println("note: this Spark session schedules FIFO (it existed before the search); trials still run "
-                    + "side by side while slots are free");
+        List<String> pools = new ArrayList<>();
+        for (Setting s : options.settings()) {
+            for (int f = 0; f < options.folds(); f++) {
+                pools.add(poolOf(s, options.folds() > 1 ? f : -1));
+            }
         }
-        JobTimeline timeline = new JobTimeline();
-        sc.sc().addSparkListener(timeline);
-        try {
-            int slots = taskSlots(sc);
+        try (TrialScheduler scheduler = TrialScheduler.open(base, options, pools, outDir, out)) {
+            int slots = scheduler.slots;
             int parallel = Math.max(1, Math.min(options.parallel() > 0 ? options.parallel() : slots / options.workersPerTrial(),
                     options.settings().size() * options.folds()));
             out.printf("search: %d settings x %s = %d trials of %s, %d at a time (%d task slots, %d worker(s) x %d thread(s) per trial)%n",
@@ -85,7 +71,7 @@ public final class CrossValidation {
                     options.settings().size() * options.folds(), plan.spec().name(), parallel, slots,
                     options.workersPerTrial(), options.threadsPerWorker());
 
-            List<TrialResult> trials = runTrials(sc, timeline, outDir.resolve("trials"), parallel);
+            List<TrialResult> trials = runTrials(scheduler, outDir.resolve("trials"), parallel);
             List<SettingScore> scores = new ArrayList<>();
             for (Setting s : options.settings()) {
                 scores.add(SettingScore.of(s, trials.stream().filter(t -> t.setting().equals(s)).toList()));
@@ -100,7 +86,7 @@ public final class CrossValidation {
 
             Path finalDir = outDir.resolve("final");
             TrainConfig finalConfig = finalConfig(best.setting(), finalDir, slots);
-            sc.setLocalProperty("spark.scheduler.pool", "cv-final");
+            scheduler.submitTo(TrialScheduler.FINAL_POOL);
             RunSummary fin;
             try (PrintStream log = trialLog(finalDir)) {
                 fin = new SparkTrainer(finalConfig, log, SparkTrainer.TestScoring.SCORE).run(finalDir);
@@ -113,7 +99,7 @@ public final class CrossValidation {
             }
             CvResult result = new CvResult(plan.spec().name(), options.folds(), parallel, trials, ranked,
                     new CvResult.Final(best.setting(), fin.testAccuracy(), fin.testLoss(), fin.trainImages(),
-                            fin.testImages(), finalDir.toString(), timeline.jobsIn("cv-final")),
+                            fin.testImages(), finalDir.toString(), scheduler.timeline.jobsIn(TrialScheduler.FINAL_POOL)),
                     new CvResult.TestUse(fingerprint, ledger.file().toString(), earlier.size() + 1, earlier),
                     (System.currentTimeMillis() - wallStart) / 1000.0,
                     trials.stream().mapToDouble(TrialResult::seconds).sum(), base);
@@ -124,53 +110,30 @@ public final class CrossValidation {
                     best.setting().label(), fin.trainImages(), fin.testImages(), result.wallSeconds(),
                     result.trialSecondsSummed(), written);
             return result;
-        } finally {
-            sc.sc().removeSparkListener(timeline);
         }
     }
 
-    private List<TrialResult> runTrials(JavaSparkContext sc, JobTimeline timeline, Path trialsDir, int parallel)
-            throws InterruptedException {
-        ExecutorService pool = Executors.newFixedThreadPool(parallel, r -> {
-            Thread t = new Thread(r, "cv-trial");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<TrialResult>> futures = new ArrayList<>();
-            int total = options.settings().size() * options.folds();
-            int n = 0;
-            for (Setting s : options.settings()) {
-                for (int f = 0; f < options.folds(); f++) {
-                    int fold = options.folds() > 1 ? f : -1;
-                    int index = ++n;
-                    futures.add(pool.submit(() -> runTrial(sc, timeline, trialsDir, s, fold, index, total)));
-                }
+    private List<TrialResult> runTrials(TrialScheduler scheduler, Path trialsDir, int parallel) throws InterruptedException {
+        List<Callable<TrialResult>> trials = new ArrayList<>();
+        int total = options.settings().size() * options.folds();
+        for (Setting s : options.settings()) {
+            for (int f = 0; f < options.folds(); f++) {
+                int fold = options.folds() > 1 ? f : -1;
+                int index = trials.size() + 1;
+                trials.add(() -> runTrial(scheduler, trialsDir, s, fold, index, total));
             }
-            List<TrialResult> results = new ArrayList<>();
-            for (Future<TrialResult> f : futures) {
-                try {
-                    results.add(f.get());
-                } catch (ExecutionException e) {
-                    pool.shutdownNow();
-                    Throwable cause = e.getCause();
-                    throw new IllegalStateException("a trial failed: " + cause.getMessage(), cause);
-                }
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
         }
+        return scheduler.runAll(trials, parallel);
     }
 
-    private TrialResult runTrial(JavaSparkContext sc, JobTimeline timeline, Path trialsDir, Setting s, int fold,
-                                 int index, int total) throws IOException {
+    private TrialResult runTrial(TrialScheduler scheduler, Path trialsDir, Setting s, int fold, int index, int total)
+            throws IOException {
         String name = trialName(s, fold);
         String label = String.format("trial %d/%d (%s, %s)", index, total, s.label(), fold >= 0 ? "fold " + fold : "validation split");
         Path dir = trialsDir.resolve(name);
         String pool = poolOf(s, fold);
-        // Local properties belong to the submitting thread: this trial's jobs, and only they, go to its pool.
-        sc.setLocalProperty("spark.scheduler.pool", pool);
+        scheduler.submitTo(pool); // this trial's jobs, and only they
+
         out.printf("%s: started%n", label);
         long start = System.currentTimeMillis();
         RunSummary summary;
@@ -189,7 +152,7 @@ public final class CrossValidation {
         out.printf("%s: held-out accuracy %.4f after %d epoch(s)%s, %.0f s%n", label, score, epochs,
                 stopped ? " (stopped: " + summary.stop() + ")" : "", (end - start) / 1000.0);
         return new TrialResult(s, fold, pool, score, lastLoss, epochs, stopped, start, end,
-                timeline.jobsIn(pool), dir.toString());
+                scheduler.timeline.jobsIn(pool), dir.toString());
     }
 
     /** A trial: the setting's lr and l2, one fold held out, its own checkpoints, its share of the cluster. */
@@ -223,67 +186,22 @@ public final class CrossValidation {
         return set;
     }
 
-    /** Every fold must hold images and leave enough to train on; checked before any Spark work. */
-    private void checkFolds(NetPlan plan) throws IOException {
+    /** Every fold must hold images and leave enough to train on; checked before any Spark work, from the counts alone. */
+    private void checkFolds() throws IOException {
         if (options.folds() < 2) {
             return;
         }
-        for (int f = 0; f < options.folds(); f++) {
-            TrainingData parts = TrainingData.load(base.data().holdingOut(options.folds(), f), base.augment(), plan.input(),
-                    plan.spec().name());
-            if (parts.validation().size() == 0) {
+        long[] sizes = TrainingData.trainFoldSizes(base.data(), options.folds());
+        long train = java.util.Arrays.stream(sizes).sum();
+        for (int f = 0; f < sizes.length; f++) {
+            if (sizes[f] == 0) {
                 throw new IllegalArgumentException("fold " + f + " of " + options.folds() + " is empty: "
-                        + parts.train().size() + " training images are too few for " + options.folds() + " folds");
+                        + (train - sizes[f]) + " training images are too few for " + options.folds() + " folds");
             }
-            if (parts.train().size() < options.workersPerTrial()) {
-                throw new IllegalArgumentException("fold " + f + " leaves " + parts.train().size() + " images to train on");
-            }
-        }
-    }
-
-    /** Task slots of the session: cores over spark.task.cpus, once the executors have registered. */
-    private int taskSlots(JavaSparkContext sc) {
-        int taskCpus = sc.getConf().getInt("spark.task.cpus", 1);
-        if (sc.isLocal()) {
-            return Math.max(1, SparkTrainer.localCores(sc.master()) / taskCpus);
-        }
-        SparkTrainer.waitForExecutors(sc, options.workersPerTrial());
-        // Executors of a standalone or YARN cluster register one by one: take the count once it holds still.
-        int seen = -1;
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            int now = sc.sc().statusTracker().getExecutorInfos().length;
-            if (now == seen) {
-                break;
-            }
-            seen = now;
-            try {
-                Thread.sleep(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
+            if (train - sizes[f] < options.workersPerTrial()) {
+                throw new IllegalArgumentException("fold " + f + " leaves " + (train - sizes[f]) + " images to train on");
             }
         }
-        return Math.max(1, sc.sc().defaultParallelism() / taskCpus);
-    }
-
-    /** A pool per trial and one for the retrain, equal weights: Spark's FAIR scheduler shares slots between them. */
-    private Path writePools(Path outDir) throws IOException {
-        StringBuilder xml = new StringBuilder("<?xml version=\"1.0\"?>\n<allocations>\n");
-        List<String> pools = new ArrayList<>();
-        for (Setting s : options.settings()) {
-            for (int f = 0; f < options.folds(); f++) {
-                pools.add(poolOf(s, options.folds() > 1 ? f : -1));
-            }
-        }
-        pools.add("cv-final");
-        for (String pool : pools) {
-            xml.append("  <pool name=\"").append(pool).append("\"><schedulingMode>FIFO</schedulingMode>")
-                    .append("<weight>1</weight><minShare>0</minShare></pool>\n");
-        }
-        xml.append("</allocations>\n");
-        Files.createDirectories(outDir);
-        return Files.writeString(outDir.resolve("fairscheduler.xml"), xml);
     }
 
     private static String trialName(Setting s, int fold) {

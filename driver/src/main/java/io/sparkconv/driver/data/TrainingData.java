@@ -93,6 +93,32 @@ public record TrainingData(ImageSet train, ImageSet validation, ImageSet test) {
     }
 
     /**
+     * How many training-split images each of k folds holds, without reading any pixels: a prepared
+     * dataset's manifest counts them, IDX keys come from the images file's header.
+     */
+    public static long[] trainFoldSizes(DataConfig data, int k) throws IOException {
+        long[] sizes = new long[k];
+        if (data.prepared()) {
+            Manifest manifest = Manifest.read(data.path(), new Configuration());
+            int prepared = manifest.foldCounts() == null ? 0 : manifest.foldCounts().size();
+            if (prepared != k) {
+                throw new IllegalArgumentException(data.path() + " was prepared with " + prepared + " folds, not "
+                        + k + " (prepare it again with --folds " + k + ")");
+            }
+            for (int f = 0; f < k; f++) {
+                sizes[f] = manifest.foldCounts().get(f);
+            }
+            return sizes;
+        }
+        for (String key : IdxImageSets.keys(Path.of(data.path()), "train")) {
+            if (!StableSplit.inFirst(key, data.validationFraction())) {
+                sizes[fold(key, data.validationFraction(), k)]++;
+            }
+        }
+        return sizes;
+    }
+
+    /**
      * The fold of a training-split key: the key's stable position in [v, 1), the training range,
      * cut into k equal parts. Adding images never moves an existing one to another fold.
      */

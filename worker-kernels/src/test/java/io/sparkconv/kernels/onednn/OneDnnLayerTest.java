@@ -153,22 +153,21 @@ class OneDnnLayerTest {
     @ParameterizedTest(name = "{0} {1} nhwc")
     @MethodSource("heads")
     void headsAgreeWithJavaChannelsLast(String name, String precision, String layers) {
-        System.setProperty("sparkconv.onednn.layout", "nhwc");
-        try {
-            headsAgreeWithJava(name, precision, layers);
-        } finally {
-            System.clearProperty("sparkconv.onednn.layout");
-        }
+        channelsLast(() -> headsAgreeWithJava(name, precision, layers));
     }
-
 
     /** The same cases with convolutions forced onto channels-last (nhwc), which LeNet-like nets pick. */
     @ParameterizedTest(name = "{0} {1} nhwc")
     @MethodSource("cases")
     void layerAgreesWithJavaChannelsLast(String name, String precision, String layers) {
+        channelsLast(() -> layerAgreesWithJava(name, precision, layers));
+    }
+
+    /** Runs a case with the nets' convolutions forced onto channels-last ({@code -Dsparkconv.onednn.layout=nhwc}). */
+    static void channelsLast(Runnable testCase) {
         System.setProperty("sparkconv.onednn.layout", "nhwc");
         try {
-            layerAgreesWithJava(name, precision, layers);
+            testCase.run();
         } finally {
             System.clearProperty("sparkconv.onednn.layout");
         }

@@ -20,8 +20,13 @@ final class AttemptFiles {
     private final int attempt;
     private final Configuration hadoop;
     private final Path dir;
+    private final int shardRecords;
     private FileSystem fs;
     private final RecordFileWriter[] writers = new RecordFileWriter[Split.values().length];
+    /** Files already opened per split: the next file's index. */
+    private final int[] opened = new int[Split.values().length];
+    private final List<String> files = new ArrayList<>();
+    private final List<Long> records = new ArrayList<>();
 
     AttemptFiles(RecordOutput output, int partition, int attempt, Configuration hadoop) {
         this.output = output;
@@ -29,6 +34,8 @@ final class AttemptFiles {
         this.attempt = attempt;
         this.hadoop = hadoop;
         this.dir = output.attemptDir(partition, attempt);
+        // a split's file is closed, and the next one opened, when it holds this many records
+        this.shardRecords = output.shardRecords();
     }
 
     void write(Split split, PreparedRecord record) throws IOException {
@@ -37,24 +44,33 @@ final class AttemptFiles {
             if (fs == null) {
                 fs = dir.getFileSystem(hadoop);
             }
-            writers[s] = RecordFileWriter.create(fs, new Path(dir, output.fileOf(partition, split)), hadoop,
+            writers[s] = RecordFileWriter.create(fs, new Path(dir, output.fileOf(partition, split, opened[s]++)), hadoop,
                     output.codec());
         }
         writers[s].write(record);
+        if (writers[s].records() == shardRecords) {
+            closeFile(split);
+        }
     }
 
-    /** Closes the files; what they are is the task's result. */
+    private void closeFile(Split split) throws IOException {
+        int s = split.ordinal();
+        RecordFileWriter w = writers[s];
+        writers[s] = null;
+        w.close();
+        files.add(output.fileOf(partition, split, opened[s] - 1));
+        records.add(w.records());
+    }
+
+    /** Closes the files; what they are, and what they hold, is the task's result. */
     TaskFiles finish() throws IOException {
-        List<String> files = new ArrayList<>();
         for (Split split : Split.values()) {
-            RecordFileWriter w = writers[split.ordinal()];
-            if (w != null) {
-                writers[split.ordinal()] = null;
-                w.close();
-                files.add(output.fileOf(partition, split));
+            if (writers[split.ordinal()] != null) {
+                closeFile(split);
             }
         }
-        return new TaskFiles(partition, attempt, files.toArray(String[]::new));
+        return new TaskFiles(partition, attempt, files.toArray(String[]::new),
+                records.stream().mapToLong(Long::longValue).toArray());
     }
 
     /** A failed attempt closes what it opened and removes its folder; a retry starts afresh. */

@@ -89,7 +89,7 @@ public final class PrepJob {
         RecordConverter converter = new RecordConverter(new DecodeOptions(channels, o.size()));
         String group = "sparkconv-prep-" + UUID.randomUUID();
         RecordOutput output = new RecordOutput(new Path(out, RecordSchema.RECORDS_DIR).toString(),
-                UUID.randomUUID().toString(), codec);
+                UUID.randomUUID().toString(), codec, o.shardRecords());
         sc.setJobGroup(group, "sparkconv prep " + source.path(), false);
         List<TaskFiles> written;
         try (ProgressReporter progress = ProgressReporter.start(sc.statusTracker(), group, images, rejected,
@@ -107,7 +107,8 @@ public final class PrepJob {
         }
         output.commit(written, writing);
         double seconds = (System.nanoTime() - start) / 1e9;
-        Manifest manifest = manifest(o, source, channels, test, partitions, out, tally, seconds, output.codec());
+        Manifest manifest = manifest(o, source, channels, test, partitions, out, tally, seconds, output.codec(),
+                shards(written));
         manifest.write(out, writing);
         report(tally, seconds);
         return manifest;
@@ -177,18 +178,34 @@ public final class PrepJob {
         return codec == CompressionCodecName.UNCOMPRESSED ? "none" : codec.name().toLowerCase(Locale.ROOT);
     }
 
+    /** Every published file with its split and record count, by split, then partition, then index. */
+    static List<Manifest.Shard> shards(List<TaskFiles> written) {
+        List<Manifest.Shard> shards = new java.util.ArrayList<>();
+        for (TaskFiles task : written) {
+            for (int i = 0; i < task.files.length; i++) {
+                String file = task.files[i];
+                String split = file.substring(file.indexOf('=') + 1, file.indexOf('/'));
+                shards.add(new Manifest.Shard(split, file, task.records[i]));
+            }
+        }
+        shards.sort(java.util.Comparator.comparing((Manifest.Shard s) -> Split.of(s.split()).ordinal())
+                .thenComparing(Manifest.Shard::file));
+        return shards;
+    }
+
     private static Manifest manifest(PrepOptions o, ImageSource source, int channels, double test, int partitions,
-                                     String out, PrepTally tally, double seconds, CompressionCodecName codec) {
+                                     String out, PrepTally tally, double seconds, CompressionCodecName codec,
+                                     List<Manifest.Shard> shards) {
         PixelStats stats = tally.trainMoments().isEmpty() ? null : PixelStats.of(tally.trainMoments());
         List<Manifest.Rejection> rejections = tally.rejections();
         return new Manifest(Manifest.FORMAT_VERSION,
                 new Manifest.Source(source.path(), source.format().id()),
                 new Manifest.Options(o.input(), out, source.format().id(), channels, o.size(), o.validation(), test,
-                        o.folds(), partitions, codecName(codec)),
+                        o.folds(), partitions, codecName(codec), o.shardRecords()),
                 source.classes(), tally.shape(),
                 new Manifest.Counts(tally.count(Split.TRAIN), tally.count(Split.VALIDATION), tally.count(Split.TEST)),
                 tally.foldCounts(), stats == null ? null : stats(stats), rejections,
-                new Manifest.Totals(tally.read(), tally.written(), rejections.size(), seconds));
+                new Manifest.Totals(tally.read(), tally.written(), rejections.size(), seconds), shards);
     }
 
     private static Manifest.Stats stats(PixelStats s) {

@@ -25,12 +25,21 @@ final class RecordOutput implements Serializable {
     private final String records;
     private final String jobId;
     private final CompressionCodecName codec;
+    private final int shardRecords;
 
-    /** @param records the qualified OUT/records folder, which must not exist yet */
-    RecordOutput(String records, String jobId, CompressionCodecName codec) {
+    /**
+     * @param records      the qualified OUT/records folder, which must not exist yet
+     * @param shardRecords records per file (a split's last file of a partition holds the rest)
+     */
+    RecordOutput(String records, String jobId, CompressionCodecName codec, int shardRecords) {
         this.records = records;
         this.jobId = jobId;
         this.codec = codec;
+        this.shardRecords = shardRecords;
+    }
+
+    int shardRecords() {
+        return shardRecords;
     }
 
     CompressionCodecName codec() {
@@ -41,10 +50,13 @@ final class RecordOutput implements Serializable {
         return new Path(new Path(new Path(records, TEMPORARY), jobId), "attempt-" + partition + "-" + attempt);
     }
 
-    /** The file of one partition and split, relative to an attempt folder and to the records folder alike. */
-    String fileOf(int partition, Split split) {
+    /**
+     * The index-th file of one partition and split (a split's records of a partition fill files of
+     * {@code shard_records} each), relative to an attempt folder and to the records folder alike.
+     */
+    String fileOf(int partition, Split split, int index) {
         return RecordSchema.SPLIT + "=" + split.dirName() + "/"
-                + String.format("part-%05d-%s%s.parquet", partition, jobId, codec.getExtension());
+                + String.format("part-%05d-%05d-%s%s.parquet", partition, index, jobId, codec.getExtension());
     }
 
     /** Publishes the successful attempts' files; on any failure removes what it had published, then rethrows. */

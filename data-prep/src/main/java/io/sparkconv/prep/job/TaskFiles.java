@@ -4,8 +4,9 @@ import java.io.Serializable;
 
 /**
  * What one successful task attempt wrote: its attempt folder's files, as paths relative to that
- * folder ("split=train/part-00003-....parquet"). A plain class, not a record: the job's result
- * may travel through Spark's Kryo, whose field serializer cannot build records.
+ * folder ("split=train/part-00003-00000-....parquet"), and how many records each holds. A plain
+ * class, not a record: the job's result may travel through Spark's Kryo, whose field serializer
+ * cannot build records.
  */
 final class TaskFiles implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -13,10 +14,13 @@ final class TaskFiles implements Serializable {
     final int partition;
     final int attempt;
     final String[] files;
+    /** records[i] is how many records files[i] holds. */
+    final long[] records;
 
-    TaskFiles(int partition, int attempt, String[] files) {
+    TaskFiles(int partition, int attempt, String[] files, long[] records) {
         this.partition = partition;
         this.attempt = attempt;
         this.files = files;
+        this.records = records;
     }
 }

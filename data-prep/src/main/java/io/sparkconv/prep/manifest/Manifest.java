@@ -22,9 +22,13 @@ import org.apache.hadoop.fs.Path;
  * @param shape the common image shape; a field is null when images differ in it
  * @param foldCounts train records per fold, fold 0 first
  * @param stats null when the train split is empty
+ * @param shards every records file with its split and record count (train first, then validation,
+ *               test): what training shards the dataset by, without opening a footer; null in
+ *               manifests written before they were listed
  */
 public record Manifest(int formatVersion, Source source, Options options, List<String> classes, ImageShape shape,
-                       Counts counts, List<Long> foldCounts, Stats stats, List<Rejection> rejected, Totals totals) {
+                       Counts counts, List<Long> foldCounts, Stats stats, List<Rejection> rejected, Totals totals,
+                       List<Shard> shards) {
     public static final int FORMAT_VERSION = 1;
     public static final String FILE_NAME = "manifest.json";
 
@@ -34,15 +38,25 @@ public record Manifest(int formatVersion, Source source, Options options, List<S
             // fields a later version adds are skipped; the format version says when that is not safe
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+    /**
+     * One Parquet file of records.
+     *
+     * @param split   train, validation or test
+     * @param file    relative to {@code OUT/records}, e.g. {@code split=train/part-00003-00001-JOB.parquet}
+     * @param records how many records it holds (at most {@code options.shard_records})
+     */
+    public record Shard(String split, String file, long records) {}
+
     /** The input: its qualified path and format (folder, idx, cifar). */
     public record Source(String path, String format) {}
 
     /**
      * The options the data was prepared with, resolved (defaults filled in); compression is the
-     * Parquet codec's name (null in manifests written before it was recorded: snappy).
+     * Parquet codec's name (null in manifests written before it was recorded: snappy); shardRecords
+     * the records per file (0 in manifests written before files were cut by count).
      */
     public record Options(String input, String out, String format, int channels, int size, double validation,
-                          double test, int folds, int partitions, String compression) {}
+                          double test, int folds, int partitions, String compression, int shardRecords) {}
 
     /** Channels, height and width shared by every record; null where records differ. */
     public record ImageShape(Integer channels, Integer height, Integer width) {

@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
@@ -69,6 +70,46 @@ class PrepJobIdxTest {
             }
         }
         return m;
+    }
+
+    /**
+     * Files of at most --shard-records records each, the last of a partition's split holding the
+     * rest; the manifest lists every file with its split and count, the counts match each file's
+     * own footer and add up to the split counts, and the files hold every record once.
+     */
+    @Test
+    void filesOfAFixedRecordCountListedInTheManifest(SparkSession spark) throws IOException {
+        String out = root.resolve("out-shards").toString();
+        Manifest m = prep(spark, PrepOptions.of(data.toString(), out).withPartitions(3).withShardRecords(64));
+        assertEquals(64, m.options().shardRecords());
+        Configuration conf = new Configuration();
+        long[] perSplit = new long[Split.values().length];
+        java.util.Set<String> listed = new java.util.HashSet<>();
+        String previousSplit = "train";
+        for (Manifest.Shard shard : m.shards()) {
+            assertTrue(shard.records() >= 1 && shard.records() <= 64, shard.toString());
+            assertTrue(shard.file().startsWith("split=" + shard.split() + "/"), shard.toString());
+            org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(out + "/records/" + shard.file());
+            try (org.apache.parquet.hadoop.ParquetFileReader footer = org.apache.parquet.hadoop.ParquetFileReader.open(
+                    org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(file, conf))) {
+                assertEquals(shard.records(), footer.getRecordCount(), shard.file() + ": the footer's count");
+            }
+            assertTrue(Split.of(shard.split()).ordinal() >= Split.of(previousSplit).ordinal(), "train, then validation, then test");
+            previousSplit = shard.split();
+            perSplit[Split.of(shard.split()).ordinal()] += shard.records();
+            listed.add(shard.file());
+        }
+        assertEquals(m.counts().train(), perSplit[Split.TRAIN.ordinal()]);
+        assertEquals(m.counts().validation(), perSplit[Split.VALIDATION.ordinal()]);
+        assertEquals(m.counts().test(), perSplit[Split.TEST.ordinal()]);
+        assertTrue(m.shards().size() > 3 * 3, "more files than partitions x splits: " + m.shards().size());
+        // every file on disk is listed, and the files hold every record exactly once
+        try (var walk = java.nio.file.Files.walk(java.nio.file.Path.of(out, "records"))) {
+            List<String> onDisk = walk.filter(f -> f.toString().endsWith(".parquet"))
+                    .map(f -> java.nio.file.Path.of(out, "records").relativize(f).toString()).toList();
+            assertEquals(listed, new java.util.HashSet<>(onDisk));
+        }
+        assertEquals(m.counts().total(), assignment(spark, out).size());
     }
 
     @Test

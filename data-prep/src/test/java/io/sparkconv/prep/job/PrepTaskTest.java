@@ -79,7 +79,7 @@ class PrepTaskTest {
     @Test
     void aFailedAttemptRemovesItsFolder(SparkSession spark) throws IOException {
         Path records = dir.resolve("records");
-        RecordOutput output = new RecordOutput(records.toUri().toString(), "failing", CompressionCodecName.UNCOMPRESSED);
+        RecordOutput output = new RecordOutput(records.toUri().toString(), "failing", CompressionCodecName.UNCOMPRESSED, 1000);
         Exception e = assertThrows(Exception.class, () -> run(spark, output, new Chunk(50, 30)));
         assertTrue(String.valueOf(e.getMessage()).contains("disk gone at record 30"), e.getMessage());
         // the attempt had opened its files; the folder of the attempt is gone again
@@ -96,7 +96,7 @@ class PrepTaskTest {
     @Test
     void aSuccessfulAttemptReportsItsFiles(SparkSession spark) throws IOException {
         Path records = dir.resolve("records");
-        RecordOutput output = new RecordOutput(records.toUri().toString(), "ok", CompressionCodecName.UNCOMPRESSED);
+        RecordOutput output = new RecordOutput(records.toUri().toString(), "ok", CompressionCodecName.UNCOMPRESSED, 1000);
         List<TaskFiles> result = run(spark, output, new Chunk(50, -1));
         assertEquals(1, result.size());
         TaskFiles t = result.get(0);

@@ -36,19 +36,19 @@ class RecordOutputTest {
     @Test
     void commitPublishesTheReportedAttemptsAndDropsTheRest() throws IOException {
         Path records = dir.resolve("records");
-        RecordOutput out = new RecordOutput(records.toUri().toString(), "job1", CompressionCodecName.UNCOMPRESSED);
-        String train0 = out.fileOf(0, Split.TRAIN);
-        String test0 = out.fileOf(0, Split.TEST);
-        String train1 = out.fileOf(1, Split.TRAIN);
-        assertEquals("split=train/part-00000-job1.parquet", train0);
+        RecordOutput out = new RecordOutput(records.toUri().toString(), "job1", CompressionCodecName.UNCOMPRESSED, 1000);
+        String train0 = out.fileOf(0, Split.TRAIN, 0);
+        String test0 = out.fileOf(0, Split.TEST, 0);
+        String train1 = out.fileOf(1, Split.TRAIN, 0);
+        assertEquals("split=train/part-00000-00000-job1.parquet", train0);
         // partition 0 failed once (attempt 0 left a file behind), then succeeded as attempt 1
         touch(Path.of(out.attemptDir(0, 0).toUri()), train0, "stale");
         touch(Path.of(out.attemptDir(0, 1).toUri()), train0, "p0 train");
         touch(Path.of(out.attemptDir(0, 1).toUri()), test0, "p0 test");
         touch(Path.of(out.attemptDir(1, 0).toUri()), train1, "p1 train");
 
-        out.commit(List.of(new TaskFiles(0, 1, new String[] {train0, test0}),
-                new TaskFiles(1, 0, new String[] {train1})), new Configuration());
+        out.commit(List.of(new TaskFiles(0, 1, new String[] {train0, test0}, new long[] {1, 1}),
+                new TaskFiles(1, 0, new String[] {train1}, new long[] {1})), new Configuration());
 
         assertEquals(List.of("_SUCCESS", test0, train0, train1), tree(records));
         assertEquals("p0 train", Files.readString(records.resolve(train0)));
@@ -59,12 +59,12 @@ class RecordOutputTest {
     @Test
     void aCommitThatCannotFindAFileRemovesEverything() throws IOException {
         Path records = dir.resolve("records");
-        RecordOutput out = new RecordOutput(records.toUri().toString(), "job2", CompressionCodecName.SNAPPY);
-        String train0 = out.fileOf(0, Split.TRAIN);
+        RecordOutput out = new RecordOutput(records.toUri().toString(), "job2", CompressionCodecName.SNAPPY, 1000);
+        String train0 = out.fileOf(0, Split.TRAIN, 0);
         assertTrue(train0.endsWith(".snappy.parquet"), train0);
         touch(Path.of(out.attemptDir(0, 0).toUri()), train0, "p0");
         IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> out.commit(
-                List.of(new TaskFiles(0, 0, new String[] {train0}), new TaskFiles(1, 0, new String[] {"split=train/gone"})),
+                List.of(new TaskFiles(0, 0, new String[] {train0}, new long[] {1}), new TaskFiles(1, 0, new String[] {"split=train/gone"}, new long[] {1})),
                 new Configuration()));
         assertTrue(e.getMessage().contains("gone"), e.getMessage());
         assertFalse(Files.exists(records), "a failed commit leaves no partial records folder");

@@ -46,7 +46,8 @@ final class PrepCommand implements Callable<Integer> {
     int folds;
 
     @Option(names = {"--partitions", "--shards"}, defaultValue = "0",
-            description = "Spark tasks, hence Parquet files per split (default: 4 per core, at most 10,000 images each).")
+            description = "Spark tasks, each writing its records of a split into files of --shard-records"
+                    + " (default: 4 per core, at most 10,000 images each).")
     int partitions;
 
     @Option(names = "--master", defaultValue = "local[*]",
@@ -57,6 +58,10 @@ final class PrepCommand implements Callable<Integer> {
             + " spark.sql.parquet.compression.codec when set, else none: decoded pixels compress poorly for the CPU it costs).")
     String compression;
 
+    @Option(names = "--shard-records", defaultValue = "" + PrepOptions.DEFAULT_SHARD_RECORDS,
+            description = "Records per file: training workers each own whole files (default ${DEFAULT-VALUE}).")
+    int shardRecords;
+
     @Option(names = "--overwrite", description = "Replace the records and manifest of a non-empty --out.")
     boolean overwrite;
 
@@ -64,7 +69,7 @@ final class PrepCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         // options are checked before Spark starts
         PrepOptions options = new PrepOptions(input, out, format == null ? null : InputFormat.of(format), channels,
-                size, validation, test, folds, partitions, overwrite, compression);
+                size, validation, test, folds, partitions, overwrite, compression, shardRecords);
         SparkConf conf = new SparkConf();
         if (!conf.contains("spark.master")) {
             conf.setMaster(master);

@@ -1,31 +1,22 @@
 package io.sparkconv.driver.cli;
 
-import io.sparkconv.kernels.init.ParameterInit;
+import io.sparkconv.driver.bench.TrainingThroughput;
 import io.sparkconv.kernels.net.Backend;
 import io.sparkconv.kernels.backends.Backends;
-import io.sparkconv.kernels.net.Batch;
-import io.sparkconv.kernels.net.Net;
 import io.sparkconv.kernels.onednn.OneDnn;
-import io.sparkconv.kernels.optim.Sgd;
-import io.sparkconv.kernels.optim.SgdSettings;
-import io.sparkconv.kernels.parallel.ThreadTeam;
 import io.sparkconv.kernels.spec.NetPlan;
 import io.sparkconv.kernels.spec.NetSpec;
-import io.sparkconv.kernels.train.TrainingStep;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code sparkconv bench --net lenet|vgg-small|alexnet --backend java|onednn --precision fp32|bf16|auto
- * --threads N [--batch B] [--json]}: steady-state training throughput (forward, backward, SGD update
- * as docs/benchmarks.md fixes it: momentum 0.9, lr 0.01, L2 5e-4) on synthetic random images,
- * after a warm-up; the median of the repeats' images per second.
+ * --threads N [--batch B] [--json]}: {@link TrainingThroughput} of a net, printed as text or JSON.
  *
  * <p>oneDNN's thread count is fixed when the JVM starts (OMP_NUM_THREADS; submit-scripts/sparkconv
  * sets it from --threads), so a bench asks for a thread count that matches it, or says so.
@@ -71,61 +62,23 @@ final class BenchCommand implements Callable<Integer> {
         if (be.name().equals("onednn") && ompEnv != null && !ompEnv.trim().equals(Integer.toString(t))) {
             System.err.printf("bench: warning: OMP_NUM_THREADS=%s but --threads %d: oneDNN runs %s threads%n", ompEnv, t, ompEnv);
         }
-        try (ThreadTeam team = new ThreadTeam(t); Net n = be.compile(plan, b, team)) {
-            ParameterInit.initialize(plan, n.parameters(), 1);
-            n.parametersChanged();
-            TrainingStep step = new TrainingStep(n, new Sgd(plan, new SgdSettings(0.01, 0.9, 5e-4, false)), team);
-            Batch data = syntheticBatch(plan, b);
-            // Warm-up: primitive creation, JIT, first-touch of buffers; at least 3 steps and 1 s.
-            long start = System.nanoTime();
-            int warm = 0;
-            while (warm < 3 || System.nanoTime() - start < 1_000_000_000L) {
-                step.run(data, 0.01);
-                warm++;
+        TrainingThroughput.Result result = TrainingThroughput.measure(plan, be, t, b, repeats, seconds);
+        String prec = be.precision().word();
+        String isa = OneDnn.available() ? OneDnn.isa().name() : "no oneDNN";
+        if (json) {
+            StringBuilder rs = new StringBuilder();
+            for (double r : result.rates()) {
+                rs.append(rs.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.1f", r));
             }
-            double stepSeconds = (System.nanoTime() - start) / 1e9 / warm;
-            int steps = Math.max(1, (int) Math.ceil(seconds / stepSeconds));
-            double[] rates = new double[repeats];
-            for (int r = 0; r < repeats; r++) {
-                long t0 = System.nanoTime();
-                for (int s = 0; s < steps; s++) {
-                    step.run(data, 0.01);
-                }
-                rates[r] = (double) steps * b / ((System.nanoTime() - t0) / 1e9);
-            }
-            double[] sorted = rates.clone();
-            Arrays.sort(sorted);
-            double median = repeats % 2 == 1 ? sorted[repeats / 2] : (sorted[repeats / 2 - 1] + sorted[repeats / 2]) / 2;
-            String prec = be.precision().word();
-            String isa = OneDnn.available() ? OneDnn.isa().name() : "no oneDNN";
-            if (json) {
-                StringBuilder rs = new StringBuilder();
-                for (double r : rates) {
-                    rs.append(rs.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.1f", r));
-                }
-                System.out.printf(Locale.ROOT, "{\"net\": \"%s\", \"backend\": \"%s\", \"precision\": \"%s\", \"isa\": \"%s\", \"threads\": %d, "
-                                + "\"batch\": %d, \"images_per_second\": %.1f, \"repeats\": [%s], \"steps_per_repeat\": %d}%n",
-                        plan.spec().name(), n.backend(), prec, isa, t, b, median, rs, steps);
-            } else {
-                System.out.printf(Locale.ROOT, "%s: backend %s, %s, oneDNN ISA %s, %d threads, batch %d: %.1f images/s (median of %d repeats of %d steps: %s)%n",
-                        plan.spec().name(), n.backend(), prec, isa, t, b, median, repeats, steps, Arrays.toString(rates));
-            }
+            System.out.printf(Locale.ROOT, "{\"net\": \"%s\", \"backend\": \"%s\", \"precision\": \"%s\", \"isa\": \"%s\", \"threads\": %d, "
+                            + "\"batch\": %d, \"images_per_second\": %.1f, \"repeats\": [%s], \"steps_per_repeat\": %d}%n",
+                    plan.spec().name(), result.backend(), prec, isa, t, b, result.median(), rs, result.steps());
+        } else {
+            System.out.printf(Locale.ROOT, "%s: backend %s, %s, oneDNN ISA %s, %d threads, batch %d: %.1f images/s (median of %d repeats of %d steps: %s)%n",
+                    plan.spec().name(), result.backend(), prec, isa, t, b, result.median(), repeats, result.steps(),
+                    Arrays.toString(result.rates()));
         }
         return 0;
-    }
-
-    /** Random images in [-1, 1) and random labels: the arithmetic does not depend on the values. */
-    static Batch syntheticBatch(NetPlan plan, int b) {
-        SplittableRandom rng = new SplittableRandom(42);
-        Batch data = new Batch(b, plan.input().size());
-        for (int i = 0; i < data.images.length; i++) {
-            data.images[i] = (float) (rng.nextDouble() * 2 - 1);
-        }
-        for (int i = 0; i < b; i++) {
-            data.labels[i] = rng.nextInt(plan.classes());
-            data.sampleIds[i] = i;
-        }
-        return data.fill(b, 0, 42);
     }
 
     /** A spec file as given, else conf/nets/NAME.yaml under the working directory or this checkout. */

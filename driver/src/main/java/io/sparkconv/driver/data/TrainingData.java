@@ -92,6 +92,47 @@ public record TrainingData(ImageSet train, ImageSet validation, ImageSet test) {
         return new ImageSet(name, a.shape(), Math.max(a.classes(), b.classes()), pixels, labels, keys);
     }
 
+    /** How many images each split of a run holds. */
+    public record Sizes(int train, int validation, int test) {}
+
+    /**
+     * The sizes {@link #load} gives, without reading any pixels: a prepared dataset's manifest
+     * counts them; IDX keys come from the files' headers and the stable split decides each one.
+     */
+    public static Sizes sizes(DataConfig data) throws IOException {
+        if (data.prepared()) {
+            Manifest m = Manifest.read(data.path(), new Configuration());
+            int train = (int) m.counts().train();
+            int validation = (int) m.counts().validation();
+            int test = (int) m.counts().test();
+            if (data.trainOnValidation()) {
+                return new Sizes(train + validation, 0, test);
+            }
+            if (data.heldOutFold() >= 0) {
+                int held = (int) trainFoldSizes(data, data.folds())[data.heldOutFold()];
+                return new Sizes(train - held, held, test);
+            }
+            return new Sizes(train, validation, test);
+        }
+        Path dir = Path.of(data.path());
+        String[] keys = IdxImageSets.keys(dir, "train");
+        int test = IdxImageSets.keys(dir, "t10k").length;
+        if (data.trainOnValidation()) {
+            return new Sizes(keys.length, 0, test);
+        }
+        int validation = 0;
+        int held = 0;
+        for (String key : keys) {
+            if (StableSplit.inFirst(key, data.validationFraction())) {
+                validation++;
+            } else if (data.heldOutFold() >= 0 && fold(key, data.validationFraction(), data.folds()) == data.heldOutFold()) {
+                held++;
+            }
+        }
+        int train = keys.length - validation;
+        return data.heldOutFold() >= 0 ? new Sizes(train - held, held, test) : new Sizes(train, validation, test);
+    }
+
     /**
      * How many training-split images each of k folds holds, without reading any pixels: a prepared
      * dataset's manifest counts them, IDX keys come from the images file's header.

@@ -32,11 +32,10 @@ import org.apache.spark.broadcast.Broadcast;
 public final class SparkStepTraining {
     private SparkStepTraining() {}
 
-    static List<WorkerResult> run(JavaSparkContext sc, WorkerSpec spec, ProgressDisplay display, int trainSize)
-            throws IOException {
+    static List<WorkerResult> run(JavaSparkContext sc, WorkerSpec spec, ProgressDisplay display) throws IOException {
         RunContext run = RunContext.of(TrainConfig.fromJson(spec.configJson()));
         TrainingConfig t = run.config().training();
-        BatchPlan batches = new BatchPlan(t.seed(), trainSize, t.batchSize(), spec.workers());
+        BatchPlan batches = run.batches(spec.workers());
         float[] params = new float[run.plan().paramCount()];
         float[] grads = new float[params.length];
         Optional<Checkpoint> resume = Checkpoint.latest(spec.checkpointDir());

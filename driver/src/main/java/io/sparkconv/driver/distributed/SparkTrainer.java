@@ -10,6 +10,7 @@ import io.sparkconv.driver.progress.ProgressDisplay;
 import io.sparkconv.driver.report.RunSummary;
 import io.sparkconv.driver.report.TestLedger;
 import io.sparkconv.driver.train.Evaluation;
+import io.sparkconv.driver.train.RunContext;
 import io.sparkconv.driver.train.TrainingFailedException;
 import io.sparkconv.kernels.backends.Backends;
 import io.sparkconv.kernels.cpu.Precision;
@@ -18,7 +19,6 @@ import io.sparkconv.kernels.net.Net;
 import io.sparkconv.kernels.onednn.OneDnn;
 import io.sparkconv.kernels.parallel.ThreadTeam;
 import io.sparkconv.kernels.spec.NetPlan;
-import io.sparkconv.kernels.train.BatchPlan;
 import io.sparkconv.kernels.train.EpochLoop;
 import io.sparkconv.prep.augment.Augmenter;
 import java.io.IOException;
@@ -70,17 +70,19 @@ public final class SparkTrainer {
         TrainConfig config = requested;
         TrainingConfig t = config.training();
         DistributedConfig d = config.distributed();
-        NetPlan plan = NetPlan.of(config.netSpec());
+        RunContext run = RunContext.of(config);
+        NetPlan plan = run.plan();
+        SparkConf conf = SparkCluster.conf(d);
+        ClusterShape asked = ClusterShape.requested(conf, d, config.runtime());
+        // The plan is checked from the splits' sizes before any pixels are read or Spark starts.
+        run.batches(asked.workers());
+        // The driver reads the splits for the augmenter's statistics and to score the test split.
         TrainingData data = TrainingData.load(config.data(), config.augment(), plan.input(), plan.spec().name());
         Augmenter augmenter = Augmenter.fit(config.augment(), data.train());
         progress.print(plan);
         progress.printf("data: %,d train, %,d validation, %,d test images from %s%n",
                 data.train().size(), data.validation().size(), data.test().size(), config.data().path());
 
-        SparkConf conf = SparkCluster.conf(d);
-        ClusterShape asked = ClusterShape.requested(conf, d, config.runtime());
-        // Validate the plan before any Spark work starts.
-        new BatchPlan(t.seed(), data.train().size(), t.batchSize(), asked.workers());
         String checkpointDir = d.checkpointDir() != null ? d.checkpointDir()
                 : outDir.resolve("checkpoints").toAbsolutePath().toUri().toString();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(SparkSession.builder().config(conf).getOrCreate().sparkContext());
@@ -104,7 +106,7 @@ public final class SparkTrainer {
                     d.checkpointEvery(), d.timeoutSeconds() * 1000L, 0);
             sc.setJobGroup("sparkconv-train", "training " + plan.spec().name() + " on " + shape.workers() + " workers", true);
             long trainStart = System.nanoTime();
-            List<WorkerResult> results = TrainingJobs.run(sc, first, display, d, data.train().size(), shape.executorsNeeded());
+            List<WorkerResult> results = TrainingJobs.run(sc, first, display, d, shape.executorsNeeded());
             display.close();
             WorkerResult lead = results.stream().filter(r -> r.rank() == 0).findFirst()
                     .orElseThrow(() -> new IllegalStateException("no result from rank 0"));

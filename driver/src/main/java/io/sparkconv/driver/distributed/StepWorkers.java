@@ -4,6 +4,7 @@ import io.sparkconv.driver.config.TrainConfig;
 import io.sparkconv.driver.config.TrainingConfig;
 import io.sparkconv.driver.data.TrainingData;
 import io.sparkconv.driver.train.Evaluation;
+import io.sparkconv.driver.train.RunContext;
 import io.sparkconv.driver.train.ShardBatches;
 import io.sparkconv.kernels.backends.Backends;
 import io.sparkconv.kernels.net.Net;
@@ -32,11 +33,12 @@ final class StepWorkers {
     private final NetPasses passes;
 
     private StepWorkers(WorkerSpec spec, int rank) throws IOException {
-        TrainConfig config = TrainConfig.fromJson(spec.configJson());
+        RunContext run = RunContext.of(TrainConfig.fromJson(spec.configJson()));
+        TrainConfig config = run.config();
         TrainingConfig t = config.training();
-        NetPlan plan = NetPlan.of(config.netSpec());
+        NetPlan plan = run.plan();
         TrainingData data = TrainingData.load(config.data(), config.augment(), plan.input(), plan.spec().name());
-        BatchPlan batches = new BatchPlan(t.seed(), data.train().size(), t.batchSize(), spec.workers());
+        BatchPlan batches = run.batches(spec.workers());
         Augmenter augmenter = new Augmenter(config.augment(), spec.statistics());
         ShardBatches shard = new ShardBatches(data, batches, rank, augmenter, t.seed());
         this.team = new ThreadTeam(spec.threads());

@@ -19,13 +19,13 @@ final class TrainingJobs {
     private TrainingJobs() {}
 
     static List<WorkerResult> run(JavaSparkContext sc, WorkerSpec first, ProgressDisplay display, DistributedConfig d,
-                                  int trainSize, int executorsNeeded) throws IOException {
+                                  int executorsNeeded) throws IOException {
         WorkerSpec spec = first;
         while (true) {
             try {
                 return d.sync() == SyncMode.RING
                         ? BarrierTraining.run(sc, spec)
-                        : SparkStepTraining.run(sc, spec, display, trainSize);
+                        : SparkStepTraining.run(sc, spec, display);
             } catch (Exception e) {
                 // Scala code throws the checked SparkException without declaring it.
                 if (!(e instanceof SparkException)) {

@@ -51,7 +51,7 @@ public final class TrainingWorker {
         NetPlan plan = run.plan();
         TrainingData data = TrainingData.load(config.data(), config.augment(), plan.input(), plan.spec().name());
         Augmenter augmenter = new Augmenter(config.augment(), spec.statistics());
-        BatchPlan batches = new BatchPlan(t.seed(), data.train().size(), t.batchSize(), spec.workers());
+        BatchPlan batches = run.batches(spec.workers());
         ShardBatches shard = new ShardBatches(data, batches, rank, augmenter, t.seed());
         Optional<Checkpoint> resume = Checkpoint.latest(spec.checkpointDir());
         int restarts = Math.max(stageAttempt, resume.map(c -> c.header().restarts()).orElse(0));

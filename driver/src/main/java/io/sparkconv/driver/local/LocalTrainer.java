@@ -84,7 +84,7 @@ public final class LocalTrainer {
                 ParameterInit.initialize(plan, net.parameters(), t.seed());
             }
             // workers > 1 replays the global batches a K-worker run draws from its K shards.
-            BatchPlan batches = new BatchPlan(t.seed(), train.size(), t.batchSize(), config.distributed().replayWorkers());
+            BatchPlan batches = run.batches(config.distributed().replayWorkers());
             NetPasses passes = new NetPasses(net, new ReplayBatches(train, batches, augmenter, t.seed()), t.batchSize(),
                     Communicator.SINGLE, n -> validation.size() > 0
                             ? Evaluation.of(n, validation, augmenter, t.evalBatchSize()).scores() : ValidationScores.NONE)

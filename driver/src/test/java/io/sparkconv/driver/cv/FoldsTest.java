@@ -17,6 +17,19 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 class FoldsTest {
+    /** The sizes a run plans with come from the IDX headers and the keys' hash alone, and they are the sizes load gives. */
+    @Test
+    void sizesFromTheIdxHeadersAreTheLoadedOnes() throws Exception {
+        Assumptions.assumeTrue(java.nio.file.Files.isDirectory(IdxImageSets.DEBIAN_FASHION_MNIST));
+        DataConfig base = new DataConfig(DataFormat.IDX, IdxImageSets.DEBIAN_FASHION_MNIST.toString(), 0.1);
+        for (DataConfig d : new DataConfig[] {base, base.holdingOut(3, 1), base.trainingOnAll()}) {
+            TrainingData loaded = TrainingData.load(d, io.sparkconv.prep.augment.AugmentSpec.none(),
+                    new io.sparkconv.kernels.spec.Shape(1, 28, 28), "lenet");
+            assertEquals(new TrainingData.Sizes(loaded.train().size(), loaded.validation().size(), loaded.test().size()),
+                    TrainingData.sizes(d), d.toString());
+        }
+    }
+
     @Test
     void heldOutFoldsPartitionTheTrainingSplitAndNeverTrain() throws Exception {
         Assumptions.assumeTrue(java.nio.file.Files.isDirectory(IdxImageSets.DEBIAN_FASHION_MNIST));

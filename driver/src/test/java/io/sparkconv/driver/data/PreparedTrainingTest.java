@@ -96,6 +96,16 @@ class PreparedTrainingTest {
         assertEquals(0, all.validation().size());
     }
 
+    /** The sizes a run plans with come from the manifest alone, and they are the sizes load gives. */
+    @Test
+    void sizesFromTheManifestAreTheLoadedOnes() throws Exception {
+        for (DataConfig d : new DataConfig[] {data(), data().holdingOut(3, 0), data().holdingOut(3, 2), data().trainingOnAll()}) {
+            TrainingData loaded = TrainingData.load(d, AugmentSpec.none(), FASHION, "lenet");
+            assertEquals(new TrainingData.Sizes(loaded.train().size(), loaded.validation().size(), loaded.test().size()),
+                    TrainingData.sizes(d), d.toString());
+        }
+    }
+
     @Test
     void trainReadsAPreparedDatasetOnSparkAndWithout(@TempDir Path dir) throws Exception {
         Path conf = dir.resolve("train.yaml");

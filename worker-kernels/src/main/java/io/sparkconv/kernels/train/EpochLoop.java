@@ -50,11 +50,7 @@ public final class EpochLoop {
      * @param loopSeconds time in the step loops, validation excluded
      * @param last      the state at the end: the final parameters, or at a divergence the ones that diverged
      */
-    public record Outcome(Stop stop, String message, long stepsRun, double loopSeconds, TrainingState last) {
-        public int epochsDone() {
-            return last.trainLoss().size();
-        }
-    }
+    public record Outcome(Stop stop, String message, long stepsRun, double loopSeconds, TrainingState last) {}
 
     private final Plan plan;
     private final Model model;

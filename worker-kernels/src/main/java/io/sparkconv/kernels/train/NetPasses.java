@@ -47,10 +47,6 @@ public final class NetPasses implements Replicas {
         return this;
     }
 
-    public Net net() {
-        return net;
-    }
-
     @Override
     public double gradient(int epoch, int step) throws IOException {
         batches.fill(batch, epoch, step);
@@ -94,9 +90,5 @@ public final class NetPasses implements Replicas {
     /** Mean time in the step's sums per step so far, ms (0 for one process). */
     public double sumMillisPerStep() {
         return sumNanos / 1e6 / Math.max(1, steps);
-    }
-
-    public long steps() {
-        return steps;
     }
 }

@@ -4,9 +4,10 @@ package io.sparkconv.kernels.train;
  * When a run is not worth finishing: a search (learning rate x regularization) has trials that
  * diverge or never learn, and each one holds a slot another trial could use.
  *
- * <p>The rule: stop after any epoch whose mean training loss is not finite (the run diverged), and
- * after epoch {@code after} (1-based) if validation accuracy is at most 1.5 times chance. Every
- * replica of a run sees the same all-reduced figures, so all of them stop at the same epoch.
+ * <p>The rule: stop after epoch {@code after} (1-based) if validation accuracy is at most 1.5 times
+ * chance (and after any epoch whose mean training loss is not finite, though the {@link EpochLoop}
+ * already stops every run at the step where the loss stops being finite). Every replica of a run
+ * sees the same all-reduced figures, so all of them stop at the same epoch.
  */
 public final class HopelessRun {
     private HopelessRun() {}

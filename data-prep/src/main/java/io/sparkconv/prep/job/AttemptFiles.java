@@ -12,7 +12,8 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * The Parquet files of one task attempt, one per split, opened on the split's first record in the
- * attempt's own folder ({@link RecordOutput#attemptDir}).
+ * attempt's own folder ({@link RecordOutput#attemptDir}), with what each holds: its records and,
+ * for a train file when there are 2 or more folds, its records per fold.
  */
 final class AttemptFiles {
     private final RecordOutput output;
@@ -27,8 +28,12 @@ final class AttemptFiles {
     private final int[] opened = new int[Split.values().length];
     private final List<String> files = new ArrayList<>();
     private final List<Long> records = new ArrayList<>();
+    /** The open train file's records per fold; null with one fold, which is nothing to hold out. */
+    private final long[] openTrainFolds;
+    private final List<long[]> foldRecords = new ArrayList<>();
 
-    AttemptFiles(RecordOutput output, int partition, int attempt, Configuration hadoop) {
+    /** @param folds K, the folds of the train split */
+    AttemptFiles(RecordOutput output, int partition, int attempt, Configuration hadoop, int folds) {
         this.output = output;
         this.partition = partition;
         this.attempt = attempt;
@@ -36,6 +41,7 @@ final class AttemptFiles {
         this.dir = output.attemptDir(partition, attempt);
         // a split's file is closed, and the next one opened, when it holds this many records
         this.shardRecords = output.shardRecords();
+        this.openTrainFolds = folds >= 2 ? new long[folds] : null;
     }
 
     void write(Split split, PreparedRecord record) throws IOException {
@@ -48,6 +54,9 @@ final class AttemptFiles {
                     output.codec());
         }
         writers[s].write(record);
+        if (split == Split.TRAIN && openTrainFolds != null) {
+            openTrainFolds[record.fold()]++;
+        }
         if (writers[s].records() == shardRecords) {
             closeFile(split);
         }
@@ -60,6 +69,12 @@ final class AttemptFiles {
         w.close();
         files.add(output.fileOf(partition, split, opened[s] - 1));
         records.add(w.records());
+        if (split == Split.TRAIN && openTrainFolds != null) {
+            foldRecords.add(openTrainFolds.clone());
+            java.util.Arrays.fill(openTrainFolds, 0);
+        } else {
+            foldRecords.add(null);
+        }
     }
 
     /** Closes the files; what they are, and what they hold, is the task's result. */
@@ -70,7 +85,7 @@ final class AttemptFiles {
             }
         }
         return new TaskFiles(partition, attempt, files.toArray(String[]::new),
-                records.stream().mapToLong(Long::longValue).toArray());
+                records.stream().mapToLong(Long::longValue).toArray(), foldRecords.toArray(long[][]::new));
     }
 
     /** A failed attempt closes what it opened and removes its folder; a retry starts afresh. */

@@ -178,14 +178,19 @@ public final class PrepJob {
         return codec == CompressionCodecName.UNCOMPRESSED ? "none" : codec.name().toLowerCase(Locale.ROOT);
     }
 
-    /** Every published file with its split and record count, by split, then partition, then index. */
+    /**
+     * Every published file with its split, record count and (train files, 2 or more folds) records
+     * per fold, by split, then partition, then index.
+     */
     static List<Manifest.Shard> shards(List<TaskFiles> written) {
         List<Manifest.Shard> shards = new java.util.ArrayList<>();
         for (TaskFiles task : written) {
             for (int i = 0; i < task.files.length; i++) {
                 String file = task.files[i];
                 String split = file.substring(file.indexOf('=') + 1, file.indexOf('/'));
-                shards.add(new Manifest.Shard(split, file, task.records[i]));
+                long[] folds = task.foldRecords[i];
+                shards.add(new Manifest.Shard(split, file, task.records[i],
+                        folds == null ? null : Arrays.stream(folds).boxed().toList()));
             }
         }
         shards.sort(java.util.Comparator.comparing((Manifest.Shard s) -> Split.of(s.split()).ordinal())

@@ -48,7 +48,8 @@ final class PrepTask implements FlatMapFunction<Iterator<SourceChunk>, TaskFiles
     public Iterator<TaskFiles> call(Iterator<SourceChunk> chunks) throws IOException {
         TaskContext task = TaskContext.get();
         Configuration hadoop = conf.value().get();
-        AttemptFiles files = new AttemptFiles(output, task.partitionId(), task.attemptNumber(), hadoop);
+        AttemptFiles files = new AttemptFiles(output, task.partitionId(), task.attemptNumber(), hadoop,
+                rule.folds());
         try {
             while (chunks.hasNext()) {
                 try (SourceChunk.RecordStream stream = chunks.next().open(hadoop)) {

@@ -22,9 +22,9 @@ import org.apache.hadoop.fs.Path;
  * @param shape the common image shape; a field is null when images differ in it
  * @param foldCounts train records per fold, fold 0 first
  * @param stats null when the train split is empty
- * @param shards every records file with its split and record count (train first, then validation,
- *               test): what training shards the dataset by, without opening a footer; null in
- *               manifests written before they were listed
+ * @param shards every records file with its split, record count and (train files) records per
+ *               fold, train first, then validation, test: what training shards the dataset by,
+ *               without opening a footer; null in manifests written before they were listed
  */
 public record Manifest(int formatVersion, Source source, Options options, List<String> classes, ImageShape shape,
                        Counts counts, List<Long> foldCounts, Stats stats, List<Rejection> rejected, Totals totals,
@@ -44,8 +44,13 @@ public record Manifest(int formatVersion, Source source, Options options, List<S
      * @param split   train, validation or test
      * @param file    relative to {@code OUT/records}, e.g. {@code split=train/part-00003-00001-JOB.parquet}
      * @param records how many records it holds (at most {@code options.shard_records})
+     * @param foldRecords for a train file of a dataset prepared with 2 or more folds, how many of
+     *                    its records are in each fold, fold 0 first (they sum to {@code records}):
+     *                    what a trainer holding a fold out sizes the training part by without
+     *                    opening the file; null for validation and test files, with one fold, and
+     *                    in manifests written before they were counted
      */
-    public record Shard(String split, String file, long records) {}
+    public record Shard(String split, String file, long records, List<Long> foldRecords) {}
 
     /** The input: its qualified path and format (folder, idx, cifar). */
     public record Source(String path, String format) {}

@@ -112,6 +112,62 @@ class PrepJobIdxTest {
         assertEquals(m.counts().total(), assignment(spark, out).size());
     }
 
+    /**
+     * With folds, each train file lists its records per fold: they add up to the file's records,
+     * over all files to the manifest's fold counts, and are what the files hold. Validation and
+     * test files, and every file of a dataset with one fold, list none; a manifest written before
+     * they were listed reads as null.
+     */
+    @Test
+    void trainFilesListTheirRecordsPerFold(SparkSession spark) throws IOException {
+        String out = root.resolve("out-file-folds").toString();
+        Manifest m = prep(spark, PrepOptions.of(data.toString(), out).withFolds(3).withPartitions(3)
+                .withShardRecords(64));
+        Map<String, long[]> held = new HashMap<>();
+        for (Row r : spark.read().parquet(out + "/records/split=train")
+                .select(org.apache.spark.sql.functions.input_file_name(), org.apache.spark.sql.functions.col("fold"))
+                .collectAsList()) {
+            String path = r.getString(0);
+            held.computeIfAbsent(path.substring(path.lastIndexOf('/') + 1), f -> new long[3])[r.getInt(1)]++;
+        }
+        long[] perFold = new long[3];
+        int trainFiles = 0;
+        for (Manifest.Shard shard : m.shards()) {
+            if (!shard.split().equals("train")) {
+                assertEquals(null, shard.foldRecords(), shard.file());
+                continue;
+            }
+            trainFiles++;
+            assertEquals(3, shard.foldRecords().size(), shard.file());
+            assertEquals(shard.records(), shard.foldRecords().stream().mapToLong(Long::longValue).sum(), shard.file());
+            long[] inFile = held.remove(shard.file().substring(shard.file().lastIndexOf('/') + 1));
+            assertNotNull(inFile, shard.file() + " holds train records");
+            assertEquals(Arrays.stream(inFile).boxed().toList(), shard.foldRecords(), shard.file() + ": what it holds");
+            for (int f = 0; f < 3; f++) {
+                perFold[f] += shard.foldRecords().get(f);
+            }
+        }
+        assertTrue(held.isEmpty(), "files not in the manifest: " + held.keySet());
+        assertTrue(trainFiles > 3, "several train files: " + trainFiles);
+        assertEquals(Arrays.stream(perFold).boxed().toList(), m.foldCounts());
+        assertEquals(m, Manifest.read(out, new Configuration()), "the manifest round-trips");
+
+        // a manifest from before fold_records was written
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.JsonNode tree = json.readTree(Path.of(out, Manifest.FILE_NAME).toFile());
+        tree.get("shards").forEach(s -> ((com.fasterxml.jackson.databind.node.ObjectNode) s).remove("fold_records"));
+        Path older = Files.createDirectories(root.resolve("out-older-manifest"));
+        json.writeValue(older.resolve(Manifest.FILE_NAME).toFile(), tree);
+        Manifest old = Manifest.read(older.toString(), new Configuration());
+        assertEquals(m.shards().size(), old.shards().size());
+        assertTrue(old.shards().stream().allMatch(s -> s.foldRecords() == null));
+        assertEquals(m.shards().get(0).records(), old.shards().get(0).records());
+
+        Manifest oneFold = prep(spark, PrepOptions.of(data.toString(), root.resolve("out-one-fold").toString())
+                .withFolds(1).withPartitions(2));
+        assertTrue(oneFold.shards().stream().allMatch(s -> s.foldRecords() == null), "one fold: nothing to hold out");
+    }
+
     @Test
     void countsShapesLabelsPixelsFoldsAndStats(SparkSession spark) throws IOException {
         String out = root.resolve("out-main").toString();

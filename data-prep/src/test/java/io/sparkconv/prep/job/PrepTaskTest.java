@@ -1,7 +1,9 @@
 package io.sparkconv.prep.job;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -106,6 +108,22 @@ class PrepTaskTest {
         }
         // 50 keys over validation 0.2, test 0.2 and train: all three splits are written
         assertEquals(3, t.files.length);
+        // two folds: the train file counts its records per fold, the others do not
+        SplitRule rule = new SplitRule(0.2, 0.2, 2);
+        long[] folds = new long[2];
+        for (int i = 0; i < 50; i++) {
+            if (rule.split("r" + i, false) == io.sparkconv.prep.split.Split.TRAIN) {
+                folds[rule.fold("r" + i, false)]++;
+            }
+        }
+        for (int i = 0; i < t.files.length; i++) {
+            if (t.files[i].startsWith("split=train/")) {
+                assertArrayEquals(folds, t.foldRecords[i], t.files[i]);
+                assertEquals(t.records[i], folds[0] + folds[1]);
+            } else {
+                assertNull(t.foldRecords[i], t.files[i]);
+            }
+        }
         output.commit(result, new Configuration());
         assertTrue(Files.exists(records.resolve("_SUCCESS")));
     }

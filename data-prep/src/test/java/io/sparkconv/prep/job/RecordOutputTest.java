@@ -47,8 +47,8 @@ class RecordOutputTest {
         touch(Path.of(out.attemptDir(0, 1).toUri()), test0, "p0 test");
         touch(Path.of(out.attemptDir(1, 0).toUri()), train1, "p1 train");
 
-        out.commit(List.of(new TaskFiles(0, 1, new String[] {train0, test0}, new long[] {1, 1}),
-                new TaskFiles(1, 0, new String[] {train1}, new long[] {1})), new Configuration());
+        out.commit(List.of(new TaskFiles(0, 1, new String[] {train0, test0}, new long[] {1, 1}, new long[2][]),
+                new TaskFiles(1, 0, new String[] {train1}, new long[] {1}, new long[1][])), new Configuration());
 
         assertEquals(List.of("_SUCCESS", test0, train0, train1), tree(records));
         assertEquals("p0 train", Files.readString(records.resolve(train0)));
@@ -64,7 +64,8 @@ class RecordOutputTest {
         assertTrue(train0.endsWith(".snappy.parquet"), train0);
         touch(Path.of(out.attemptDir(0, 0).toUri()), train0, "p0");
         IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> out.commit(
-                List.of(new TaskFiles(0, 0, new String[] {train0}, new long[] {1}), new TaskFiles(1, 0, new String[] {"split=train/gone"}, new long[] {1})),
+                List.of(new TaskFiles(0, 0, new String[] {train0}, new long[] {1}, new long[1][]),
+                        new TaskFiles(1, 0, new String[] {"split=train/gone"}, new long[] {1}, new long[1][])),
                 new Configuration()));
         assertTrue(e.getMessage().contains("gone"), e.getMessage());
         assertFalse(Files.exists(records), "a failed commit leaves no partial records folder");

@@ -71,11 +71,13 @@ public final class PrepJob {
         int channels = o.channels() != null ? o.channels() : source.channels();
         String out = prepareOut(o, source, hadoop);
         int partitions = o.partitions() > 0 ? o.partitions() : autoPartitions(sc.defaultParallelism(), source.size());
+        int shardRecords = o.resolvedShardRecords(channels);
         List<SourceChunk> chunks = source.chunks(partitions);
         double listed = (System.nanoTime() - start) / 1e9;
         log.printf("prep: %s (listed in %.1f s) -> %s: %d tasks, %d channels, size %s, validation %s, test %s,"
-                        + " %d folds, compression %s%n", source.describe(), listed, out, chunks.size(), channels,
-                o.size() == 0 ? "kept" : o.size() + "x" + o.size(), o.validation(), test, o.folds(), codecName(codec));
+                        + " %d folds, compression %s, %d records a file%n", source.describe(), listed, out,
+                chunks.size(), channels, o.size() == 0 ? "kept" : o.size() + "x" + o.size(), o.validation(), test,
+                o.folds(), codecName(codec), shardRecords);
 
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
         Configuration writing = new Configuration(hadoop);
@@ -89,7 +91,7 @@ public final class PrepJob {
         RecordConverter converter = new RecordConverter(new DecodeOptions(channels, o.size()));
         String group = "sparkconv-prep-" + UUID.randomUUID();
         RecordOutput output = new RecordOutput(new Path(out, RecordSchema.RECORDS_DIR).toString(),
-                UUID.randomUUID().toString(), codec, o.shardRecords());
+                UUID.randomUUID().toString(), codec, shardRecords);
         sc.setJobGroup(group, "sparkconv prep " + source.path(), false);
         List<TaskFiles> written;
         try (ProgressReporter progress = ProgressReporter.start(sc.statusTracker(), group, images, rejected,
@@ -107,8 +109,8 @@ public final class PrepJob {
         }
         output.commit(written, writing);
         double seconds = (System.nanoTime() - start) / 1e9;
-        Manifest manifest = manifest(o, source, channels, test, partitions, out, tally, seconds, output.codec(),
-                shards(written));
+        Manifest manifest = manifest(o, source, channels, test, partitions, shardRecords, out, tally, seconds,
+                output.codec(), shards(written));
         manifest.write(out, writing);
         report(tally, seconds);
         return manifest;
@@ -199,14 +201,14 @@ public final class PrepJob {
     }
 
     private static Manifest manifest(PrepOptions o, ImageSource source, int channels, double test, int partitions,
-                                     String out, PrepTally tally, double seconds, CompressionCodecName codec,
-                                     List<Manifest.Shard> shards) {
+                                     int shardRecords, String out, PrepTally tally, double seconds,
+                                     CompressionCodecName codec, List<Manifest.Shard> shards) {
         PixelStats stats = tally.trainMoments().isEmpty() ? null : PixelStats.of(tally.trainMoments());
         List<Manifest.Rejection> rejections = tally.rejections();
         return new Manifest(Manifest.FORMAT_VERSION,
                 new Manifest.Source(source.path(), source.format().id()),
                 new Manifest.Options(o.input(), out, source.format().id(), channels, o.size(), o.validation(), test,
-                        o.folds(), partitions, codecName(codec), o.shardRecords()),
+                        o.folds(), partitions, codecName(codec), shardRecords),
                 source.classes(), tally.shape(),
                 new Manifest.Counts(tally.count(Split.TRAIN), tally.count(Split.VALIDATION), tally.count(Split.TEST)),
                 tally.foldCounts(), stats == null ? null : stats(stats), rejections,

@@ -17,7 +17,8 @@ import io.sparkconv.prep.source.InputFormat;
  * @param overwrite replace OUT/records and OUT/manifest.json when OUT is not empty
  * @param compression the Parquet codec (none, snappy, zstd, gzip, lz4_raw); null takes Spark's
  *     {@code spark.sql.parquet.compression.codec} when it is set, else none (see {@link #DEFAULT_COMPRESSION})
- * @param shardRecords records per file: the unit training shards a dataset by ({@link #DEFAULT_SHARD_RECORDS})
+ * @param shardRecords records per file: the unit training shards a dataset by; 0 picks it from the
+ *     image size ({@link #autoShardRecords})
  */
 public record PrepOptions(String input, String out, InputFormat format, Integer channels, int size, double validation,
                           Double test, int folds, int partitions, boolean overwrite, String compression,
@@ -33,12 +34,18 @@ public record PrepOptions(String input, String out, InputFormat format, Integer 
      */
     public static final String DEFAULT_COMPRESSION = "none";
     /**
-     * Records per file. Workers own whole files, so files must be many and small enough to balance
-     * K workers (Fashion-MNIST's 53,986 training records make 56 files on 2 cores, not the 8 row groups of
-     * 64 MB they used to fill), and large enough that a file's footer and its reads stay cheap
-     * (1,000 RGB images at 256x256 are 196 MB).
+     * Records per file at most when picked automatically. Workers own whole files, so files must be
+     * many and small enough to balance K workers (Fashion-MNIST's 53,986 training records make 56
+     * files on 2 cores, not the 8 row groups of 64 MB they used to fill), and large enough that a
+     * file's footer and its reads stay cheap.
      */
-    public static final int DEFAULT_SHARD_RECORDS = 1000;
+    public static final int AUTO_SHARD_MAX_RECORDS = 1000;
+    /**
+     * Pixel bytes per file at most when picked automatically: a training stream holds about two
+     * files in memory and a worker draws its batches from a few dozen streams, so a file must stay
+     * a few MB (1,000 RGB images at 256x256 would be 196 MB).
+     */
+    public static final int AUTO_SHARD_MAX_BYTES = 4 << 20;
     public static final java.util.List<String> CODECS = java.util.List.of("none", "snappy", "zstd", "gzip", "lz4_raw");
 
     public PrepOptions {
@@ -69,15 +76,33 @@ public record PrepOptions(String input, String out, InputFormat format, Integer 
         if (compression != null && !CODECS.contains(compression)) {
             throw new IllegalArgumentException("--compression " + compression + ": one of " + String.join(", ", CODECS));
         }
-        if (shardRecords < 1) {
-            throw new IllegalArgumentException("--shard-records " + shardRecords + ": at least 1");
+        if (shardRecords < 0) {
+            throw new IllegalArgumentException("--shard-records " + shardRecords + ": 0 (automatic) or more");
         }
+    }
+
+    /**
+     * Records per file when not given: as many as fit in {@link #AUTO_SHARD_MAX_BYTES} of pixels
+     * (channels x size x size bytes a record; the key and label are a few bytes more), at least 1
+     * and at most {@link #AUTO_SHARD_MAX_RECORDS}; with size 0 (kept) images may differ, and the
+     * count is {@link #AUTO_SHARD_MAX_RECORDS}. 28x28 grey: 1000, 3x128x128: 85, 3x256x256: 21.
+     */
+    public static int autoShardRecords(int channels, int size) {
+        if (size == 0) {
+            return AUTO_SHARD_MAX_RECORDS;
+        }
+        long bytesPerRecord = (long) channels * size * size;
+        return (int) Math.min(AUTO_SHARD_MAX_RECORDS, Math.max(1, AUTO_SHARD_MAX_BYTES / bytesPerRecord));
+    }
+
+    /** The records per file: --shard-records when given, else {@link #autoShardRecords} for these images. */
+    public int resolvedShardRecords(int resolvedChannels) {
+        return shardRecords > 0 ? shardRecords : autoShardRecords(resolvedChannels, size);
     }
 
     /** The defaults for everything but input and output. */
     public static PrepOptions of(String input, String out) {
-        return new PrepOptions(input, out, null, null, 0, DEFAULT_VALIDATION, null, DEFAULT_FOLDS, 0, false, null,
-                DEFAULT_SHARD_RECORDS);
+        return new PrepOptions(input, out, null, null, 0, DEFAULT_VALIDATION, null, DEFAULT_FOLDS, 0, false, null, 0);
     }
 
     public PrepOptions withFormat(InputFormat f) {

@@ -58,7 +58,8 @@ public record Manifest(int formatVersion, Source source, Options options, List<S
     /**
      * The options the data was prepared with, resolved (defaults filled in); compression is the
      * Parquet codec's name (null in manifests written before it was recorded: snappy); shardRecords
-     * the records per file (0 in manifests written before files were cut by count).
+     * the records per file the files were cut at, the automatic value when --shard-records was not
+     * given (0 in manifests written before files were cut by count).
      */
     public record Options(String input, String out, String format, int channels, int size, double validation,
                           double test, int folds, int partitions, String compression, int shardRecords) {}

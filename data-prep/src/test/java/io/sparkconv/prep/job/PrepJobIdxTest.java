@@ -193,6 +193,7 @@ class PrepJobIdxTest {
         assertEquals(0, m.totals().rejected());
         assertTrue(m.rejected().isEmpty());
         assertEquals(0.0, m.options().test());
+        assertEquals(1000, m.options().shardRecords(), "automatic, size kept");
         assertEquals(m, Manifest.read(out, new Configuration()), "the manifest round-trips");
         String text = log.toString();
         assertTrue(text.contains(String.format("prep: images read %,d, written %,d, rejected 0", TRAIN + TEST,
@@ -274,6 +275,26 @@ class PrepJobIdxTest {
         }
         assertEquals(before / 784, after / plane, 2.0);
         assertNotNull(m.stats().covariance(), "RGB statistics include the covariance");
+    }
+
+    /** Without --shard-records, files of 3 x 128 x 128 images hold 85 records (4 MiB of pixels). */
+    @Test
+    void recordsPerFileFollowTheImageSizeUnlessGiven(SparkSession spark) throws IOException {
+        String out = root.resolve("out-auto-shards").toString();
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Manifest m = prep(spark, PrepOptions.of(data.toString(), out).withChannels(3).withSize(128).withPartitions(1),
+                log);
+        assertEquals(85, m.options().shardRecords());
+        assertTrue(log.toString().contains("85 records a file"), log.toString());
+        for (Split split : Split.values()) {
+            List<Manifest.Shard> files = m.shards().stream().filter(s -> s.split().equals(split.dirName())).toList();
+            // one task: every file of a split but its last is full
+            for (int i = 0; i < files.size(); i++) {
+                long records = files.get(i).records();
+                assertTrue(i < files.size() - 1 ? records == 85 : records >= 1 && records <= 85, files.get(i).toString());
+            }
+        }
+        assertEquals(TRAIN + TEST, m.shards().stream().mapToLong(Manifest.Shard::records).sum());
     }
 
     @Test

@@ -58,8 +58,12 @@ final class PrepCommand implements Callable<Integer> {
             + " spark.sql.parquet.compression.codec when set, else none: decoded pixels compress poorly for the CPU it costs).")
     String compression;
 
-    @Option(names = "--shard-records", defaultValue = "" + PrepOptions.DEFAULT_SHARD_RECORDS,
-            description = "Records per file: training workers each own whole files (default ${DEFAULT-VALUE}).")
+    @Option(names = "--shard-records", defaultValue = "0",
+            description = "Records per file: training workers each own whole files and stream a few at a time"
+                    + " (default 0: automatic, as many as fit in " + (PrepOptions.AUTO_SHARD_MAX_BYTES >> 20)
+                    + " MiB of pixels, channels x size x size bytes a record, at most "
+                    + PrepOptions.AUTO_SHARD_MAX_RECORDS + "; " + PrepOptions.AUTO_SHARD_MAX_RECORDS
+                    + " when --size is 0; e.g. 28x28 grey 1000, 3x128x128 85, 3x256x256 21).")
     int shardRecords;
 
     @Option(names = "--overwrite", description = "Replace the records and manifest of a non-empty --out.")

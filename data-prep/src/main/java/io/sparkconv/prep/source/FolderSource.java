@@ -1,5 +1,6 @@
 package io.sparkconv.prep.source;
 
+import io.sparkconv.prep.split.StableSplit;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -25,6 +26,9 @@ import org.apache.hadoop.fs.Path;
  * class folders or a class folder without images is an error naming the path.
  */
 public final class FolderSource implements ImageSource {
+    /** Makes the chunk order's hash independent of the split hash (any constant but 0 would do). */
+    private static final long CHUNK_ORDER_SALT = 0x9E3779B97F4A7C15L;
+
     private final String root;
     private final List<String> classes;
     private final List<String> uris;
@@ -230,14 +234,20 @@ public final class FolderSource implements ImageSource {
         return keys.size();
     }
 
-    /** Consecutive runs of files with about equal bytes each: decoding time follows the file size. */
+    /**
+     * Consecutive runs, with about equal bytes each (decoding time follows the file size), of the
+     * files in the order of {@link #chunkOrder}: each task, and so each Parquet file it writes,
+     * holds a sample of every class, where runs of the listing (class folder, then path) made
+     * files of mostly one class, and training batches drawn from a few dozen files class-skewed.
+     */
     @Override
     public List<SourceChunk> chunks(int partitions) {
         int n = keys.size();
         int parts = Math.max(1, Math.min(partitions, n));
+        int[] order = chunkOrder(keys);
         long[] prefix = new long[n + 1];
         for (int i = 0; i < n; i++) {
-            prefix[i + 1] = prefix[i] + Math.max(1, lengths[i]);
+            prefix[i + 1] = prefix[i] + Math.max(1, lengths[order[i]]);
         }
         List<SourceChunk> chunks = new ArrayList<>(parts);
         int from = 0;
@@ -252,12 +262,30 @@ public final class FolderSource implements ImageSource {
                 // leave at least one file for each chunk still to come
                 to = Math.min(to, n - (parts - p));
             }
-            chunks.add(new FileChunk(uris.subList(from, to).toArray(String[]::new),
-                    keys.subList(from, to).toArray(String[]::new),
-                    Arrays.copyOfRange(labels, from, to), Arrays.copyOfRange(lengths, from, to)));
+            int[] files = Arrays.copyOfRange(order, from, to);
+            chunks.add(new FileChunk(Arrays.stream(files).mapToObj(uris::get).toArray(String[]::new),
+                    Arrays.stream(files).mapToObj(keys::get).toArray(String[]::new),
+                    Arrays.stream(files).map(i -> labels[i]).toArray(),
+                    Arrays.stream(files).mapToLong(i -> lengths[i]).toArray()));
             from = to;
         }
         return chunks;
+    }
+
+    /**
+     * The listing's indices ordered by a stable hash of each key, ties by index: the same order on
+     * every run, so the same listing and partition count give the same chunks. Not the hash the splits use as such
+     * ({@link StableSplit#position}) but mixed once more: ordered by that, consecutive runs would
+     * be ranges of position, a task's records all validation, or all of one fold.
+     */
+    private static int[] chunkOrder(List<String> keys) {
+        long[] order = new long[keys.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = StableSplit.mix(StableSplit.hash(keys.get(i)) ^ CHUNK_ORDER_SALT);
+        }
+        return java.util.stream.IntStream.range(0, order.length).boxed()
+                .sorted((a, b) -> order[a] != order[b] ? Long.compare(order[a], order[b]) : Integer.compare(a, b))
+                .mapToInt(Integer::intValue).toArray();
     }
 
     @Override

@@ -1,14 +1,20 @@
 package io.sparkconv.prep.source;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkconv.prep.split.StableSplit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,8 +51,12 @@ class FolderSourceTest {
                 });
             }
         }
-        assertEquals(List.of("a class/50%ü.png", "a class/x y.jpg"), keys);
-        assertEquals(List.of(Files.readString(b), Files.readString(a)), texts);
+        // chunk order is a hash order, not the listing's
+        Map<String, String> read = new HashMap<>();
+        for (int i = 0; i < keys.size(); i++) {
+            read.put(keys.get(i), texts.get(i));
+        }
+        assertEquals(Map.of("a class/50%ü.png", Files.readString(b), "a class/x y.jpg", Files.readString(a)), read);
     }
 
     @Test
@@ -64,18 +74,60 @@ class FolderSourceTest {
         assertEquals(List.of("cat", "dog"), s.classes());
         assertEquals(3, s.size());
         assertTrue(s.describe().contains("2 other files skipped"), s.describe());
-        List<String> keys = new ArrayList<>();
-        List<Integer> labels = new ArrayList<>();
-        for (SourceChunk c : s.chunks(2)) {
+        assertEquals(Map.of("cat/1.jpeg", 0, "dog/b.jpg", 1, "dog/sub/a.PNG", 1), labelsByKey(s.chunks(2)));
+    }
+
+    /** key -> label of every record the chunks yield; a key twice fails. */
+    private static Map<String, Integer> labelsByKey(List<SourceChunk> chunks) throws IOException {
+        Map<String, Integer> labels = new HashMap<>();
+        for (SourceChunk c : chunks) {
             try (SourceChunk.RecordStream records = c.open(new Configuration())) {
-                records.forEachRemaining(r -> {
-                    keys.add(r.key());
-                    labels.add(r.label());
-                });
+                records.forEachRemaining(r -> assertNull(labels.put(r.key(), r.label()), "twice: " + r.key()));
             }
         }
-        assertEquals(List.of("cat/1.jpeg", "dog/b.jpg", "dog/sub/a.PNG"), keys);
-        assertEquals(List.of(0, 1, 1), labels);
+        return labels;
+    }
+
+    /**
+     * Chunks are cut from a hash order of the keys, not the listing's class-then-path order, so
+     * every chunk (a task, whose Parquet files training draws batches from) mixes the classes; the
+     * chunks still yield every file once with its label, in the same chunks on every listing.
+     */
+    @Test
+    void chunksMixClassesAndCoverEveryFileOnce() throws IOException {
+        List<String> classes = List.of("ant", "bee", "cat", "dog", "eel");
+        Map<String, Integer> expected = new HashMap<>();
+        for (int c = 0; c < classes.size(); c++) {
+            for (int i = 0; i < 40; i++) {
+                String key = classes.get(c) + "/" + String.format("%03d", i) + ".jpg";
+                file(key, 50 + (i * 37 + c * 11) % 200);
+                expected.put(key, c);
+            }
+        }
+        ImageSource s = open();
+        List<SourceChunk> chunks = s.chunks(8);
+        assertEquals(8, chunks.size());
+        assertEquals(expected, labelsByKey(chunks));
+        List<Set<String>> keysOf = new ArrayList<>();
+        for (SourceChunk c : chunks) {
+            Map<String, Integer> chunk = labelsByKey(List.of(c));
+            keysOf.add(chunk.keySet());
+            long[] perClass = new long[classes.size()];
+            chunk.values().forEach(label -> perClass[label]++);
+            // 25 files a chunk: the listing's order gave at most 2 classes each; a hash order about 5 each
+            long present = Arrays.stream(perClass).filter(n -> n > 0).count();
+            long largest = Arrays.stream(perClass).max().orElseThrow();
+            assertTrue(present >= 4 && largest <= chunk.size() * 0.6,
+                    "classes of a chunk of " + chunk.size() + ": " + Arrays.toString(perClass));
+            // nor is a chunk a range of split positions (all validation, or one fold)
+            double[] positions = chunk.keySet().stream().mapToDouble(StableSplit::position).sorted().toArray();
+            assertTrue(positions[positions.length - 1] - positions[0] > 0.5, "positions " + Arrays.toString(positions));
+        }
+        List<SourceChunk> again = open().chunks(8);
+        for (int i = 0; i < chunks.size(); i++) {
+            assertEquals(keysOf.get(i), labelsByKey(List.of(again.get(i))).keySet(),
+                    "chunk " + i + " is the same on another listing");
+        }
     }
 
     @Test

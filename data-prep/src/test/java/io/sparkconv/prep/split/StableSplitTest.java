@@ -19,6 +19,14 @@ class StableSplitTest {
         return IntStream.range(from, to).mapToObj(i -> "train-images-idx3-ubyte.gz#" + i).collect(Collectors.toList());
     }
 
+    /** Pinned: a change to the hash would move every prepared record to another split or fold. */
+    @Test
+    void positionsAreThoseOfEarlierVersions() {
+        assertEquals(0x80bf0428040cd75eL, StableSplit.hash("cat/0001.jpg"));
+        assertEquals(0.5029146764464258, StableSplit.position("cat/0001.jpg"));
+        assertEquals(0.729539127945942, StableSplit.position("train-images-idx3-ubyte.gz#17"));
+    }
+
     @Test
     void fractionIsRespectedOnRealKeys() {
         long val = keys(0, 60_000).stream().filter(k -> StableSplit.inFirst(k, 0.1)).count();

@@ -26,73 +26,41 @@ public record PixelStatistics(Shape shape, float[] channelMean, float[] channelS
      * uint8 values); only the final divisions round.
      */
     public static PixelStatistics fit(ImageSet train, AugmentSpec spec) {
-        Shape s = train.shape();
+        return of(new PixelMoments(train.shape(), spec).add(train));
+    }
+
+    /** The statistics of the summed training images (they kept what their spec needs). */
+    public static PixelStatistics of(PixelMoments m) {
+        Shape s = m.shape;
         int channels = s.channels();
         int plane = s.height() * s.width();
-        boolean perPixel = spec.meanMode() == AugmentSpec.Mean.PER_PIXEL;
-        boolean pca = spec.pcaJitter() > 0;
-        long[] sum = new long[channels];
-        long[] sumSq = new long[channels];
-        long[] pixSum = perPixel ? new long[s.size()] : null;
-        long[] pixSumSq = perPixel ? new long[s.size()] : null;
-        long[] cross = pca ? new long[channels * channels] : null;
-        byte[] px = train.pixels();
-        for (int i = 0; i < train.size(); i++) {
-            int base = i * s.size();
-            for (int c = 0; c < channels; c++) {
-                long total = 0;
-                long totalSq = 0;
-                for (int j = c * plane, end = j + plane; j < end; j++) {
-                    long v = px[base + j] & 0xff;
-                    total += v;
-                    totalSq += v * v;
-                    if (perPixel) {
-                        pixSum[j] += v;
-                        pixSumSq[j] += v * v;
-                    }
-                }
-                sum[c] += total;
-                sumSq[c] += totalSq;
-            }
-            if (pca) {
-                for (int a = 0; a < channels; a++) {
-                    for (int b = a + 1; b < channels; b++) {
-                        long ab = 0;
-                        for (int j = 0; j < plane; j++) {
-                            ab += (long) (px[base + a * plane + j] & 0xff) * (px[base + b * plane + j] & 0xff);
-                        }
-                        cross[a * channels + b] += ab;
-                    }
-                }
-            }
-        }
-        double n = Math.max(1, train.size());
+        double n = Math.max(1, m.images);
         float[] channelMean = new float[channels];
         float[] channelStd = new float[channels];
         double[] mean = new double[channels];
         for (int c = 0; c < channels; c++) {
-            mean[c] = sum[c] / (255.0 * plane * n);
+            mean[c] = m.sum[c] / (255.0 * plane * n);
             channelMean[c] = (float) mean[c];
-            channelStd[c] = std(sumSq[c] / (255.0 * 255.0 * plane * n), mean[c]);
+            channelStd[c] = std(m.sumSq[c] / (255.0 * 255.0 * plane * n), mean[c]);
         }
         float[] pixelMean = null;
         float[] pixelStd = null;
-        if (perPixel) {
+        if (m.pixSum != null) {
             pixelMean = new float[s.size()];
             pixelStd = new float[s.size()];
             for (int j = 0; j < s.size(); j++) {
-                double m = pixSum[j] / (255.0 * n);
-                pixelMean[j] = (float) m;
-                pixelStd[j] = std(pixSumSq[j] / (255.0 * 255.0 * n), m);
+                double mj = m.pixSum[j] / (255.0 * n);
+                pixelMean[j] = (float) mj;
+                pixelStd[j] = std(m.pixSumSq[j] / (255.0 * 255.0 * n), mj);
             }
         }
         float[] eigenvalues = null;
         float[] eigenvectors = null;
-        if (pca) {
+        if (m.cross != null) {
             double[][] cov = new double[channels][channels];
             for (int a = 0; a < channels; a++) {
                 for (int b = a; b < channels; b++) {
-                    double eab = (a == b ? sumSq[a] : cross[a * channels + b]) / (255.0 * 255.0 * plane * n);
+                    double eab = (a == b ? m.sumSq[a] : m.cross[a * channels + b]) / (255.0 * 255.0 * plane * n);
                     cov[a][b] = cov[b][a] = eab - mean[a] * mean[b];
                 }
             }

@@ -69,6 +69,19 @@ public final class IdxImageSets {
         return keys;
     }
 
+    /** The shape {@link #load} gives a set's images (1 x rows x columns), from the images file's header alone. */
+    public static Shape shape(Path dir, String prefix) throws IOException {
+        Path images = find(dir, prefix + "-images-idx3-ubyte");
+        try (java.io.DataInputStream in = new java.io.DataInputStream(IdxFile.open(Files.newInputStream(images)))) {
+            int[] dims = IdxFile.readHeader(images.toString(), in);
+            if (dims.length != 3) {
+                throw new IdxFormatException(images + ": images need 3 dimensions (count, rows, columns), found "
+                        + dims.length);
+            }
+            return new Shape(1, dims[1], dims[2]);
+        }
+    }
+
     private static Path find(Path dir, String stem) throws IOException {
         for (String name : new String[] {stem + ".gz", stem}) {
             Path p = dir.resolve(name);

@@ -7,8 +7,8 @@ package io.sparkconv.driver.config;
  * @param master           Spark master: {@code local[*]}, {@code local[N]}, {@code spark://HOST:PORT},
  *                         {@code yarn}, {@code k8s://...}; {@code none} trains in this process without Spark
  * @param workers          K, the number of workers (one long-lived task each); 0 = one per executor
- *                         (on {@code local[N]}: N). With {@code master: none}, K > 1 replays the
- *                         global batches a K-worker run would draw
+ *                         (on {@code local[N]}: N). The batches do not depend on K (see
+ *                         {@code data.virtual_shards}): a run on one process draws those of any K
  * @param sync             {@code ring}: barrier tasks all-reduce over TCP every step; {@code spark}:
  *                         one Spark job per step (broadcast, treeAggregate), for clusters that refuse
  *                         barrier stages
@@ -51,11 +51,6 @@ public record DistributedConfig(String master, Integer workers, SyncMode sync, I
 
     public boolean onSpark() {
         return !master.equalsIgnoreCase("none");
-    }
-
-    /** Workers whose batches a single-process run replays. */
-    public int replayWorkers() {
-        return Math.max(1, workers);
     }
 
     /** Whether ring hops between co-located workers may use shared memory. */

@@ -6,7 +6,7 @@ import io.sparkconv.driver.config.DistributedConfig;
 import io.sparkconv.driver.config.RuntimeConfig;
 import io.sparkconv.driver.config.TrainConfig;
 import io.sparkconv.driver.config.TrainingConfig;
-import io.sparkconv.driver.data.TrainingData;
+import io.sparkconv.driver.data.RunData;
 import io.sparkconv.driver.distributed.SparkTrainer;
 import io.sparkconv.driver.report.RunSummary;
 import io.sparkconv.kernels.spec.NetPlan;
@@ -191,7 +191,7 @@ public final class CrossValidation {
         if (options.folds() < 2) {
             return;
         }
-        long[] sizes = TrainingData.trainFoldSizes(base.data(), options.folds());
+        long[] sizes = RunData.trainFoldSizes(base.data(), options.folds());
         long train = java.util.Arrays.stream(sizes).sum();
         for (int f = 0; f < sizes.length; f++) {
             if (sizes[f] == 0) {

@@ -10,7 +10,6 @@ import io.sparkconv.driver.train.RunContext;
 import io.sparkconv.kernels.init.ParameterInit;
 import io.sparkconv.kernels.optim.Sgd;
 import io.sparkconv.kernels.parallel.ThreadTeam;
-import io.sparkconv.kernels.train.BatchPlan;
 import io.sparkconv.kernels.train.EpochLoop;
 import io.sparkconv.kernels.train.Replicas;
 import io.sparkconv.kernels.train.ValidationScores;
@@ -33,9 +32,8 @@ public final class SparkStepTraining {
     private SparkStepTraining() {}
 
     static List<WorkerResult> run(JavaSparkContext sc, WorkerSpec spec, ProgressDisplay display) throws IOException {
-        RunContext run = RunContext.of(TrainConfig.fromJson(spec.configJson()));
+        RunContext run = RunContext.of(TrainConfig.fromJson(spec.configJson())).checkWorkers(spec.workers());
         TrainingConfig t = run.config().training();
-        BatchPlan batches = run.batches(spec.workers());
         float[] params = new float[run.plan().paramCount()];
         float[] grads = new float[params.length];
         Optional<Checkpoint> resume = Checkpoint.latest(spec.checkpointDir());
@@ -45,13 +43,14 @@ public final class SparkStepTraining {
         int restarts = Math.max(spec.attempt(), resume.map(c -> c.header().restarts()).orElse(0));
         StepJobs jobs = new StepJobs(sc, spec, params, grads);
         try (ThreadTeam team = new ThreadTeam(1)) {
-            EpochLoop.Outcome outcome = new EpochLoop(run.loopPlan(batches, spec.checkpointEvery()),
+            EpochLoop.Outcome outcome = new EpochLoop(run.loopPlan(spec.checkpointEvery()),
                     new EpochLoop.Model(params, grads, () -> {}), new Sgd(run.plan(), t.sgd()), team, jobs)
                     .checkpointsTo(new CheckpointWriter(spec.checkpointDir(), t.seed(), restarts, spec.configJson()))
                     .reportingTo(new DisplayProgress(display))
                     .run(resume.map(Checkpoint::state).orElse(null));
+            float[] test = spec.scoreTest() && outcome.stop() != EpochLoop.Stop.DIVERGED ? jobs.test() : null;
             return List.of(new WorkerResult(0, 0, params, jobs.exchangeMillisPerStep(), 0, outcome.stepsRun(),
-                    outcome.loopSeconds(), outcome.stop().name(), outcome.message()));
+                    outcome.loopSeconds(), outcome.stop().name(), outcome.message(), test, 0, jobs.held(), jobs.backend(), 0, 0));
         } finally {
             StepWorkers.release(spec);
         }
@@ -103,6 +102,28 @@ public final class SparkStepTraining {
                     .treeAggregate(new float[3], SparkStepTraining::add, SparkStepTraining::add);
             current.destroy();
             return new ValidationScores(val[0], val[1], (long) val[2]);
+        }
+
+        /** What rank 0's net runs on. */
+        String backend() {
+            WorkerSpec run = spec;
+            return slots.map(rank -> StepWorkers.get(run, rank).backend()).first();
+        }
+
+        /** How rank 0 holds its part of the training split. */
+        String held() {
+            WorkerSpec run = spec;
+            return slots.map(rank -> StepWorkers.get(run, rank).held()).first();
+        }
+
+        /** The test split, once, with the final parameters: each rank its units. */
+        float[] test() {
+            WorkerSpec run = spec;
+            Broadcast<float[]> current = sc.broadcast(params);
+            float[] sums = slots.map(rank -> StepWorkers.get(run, rank).test(current.value()))
+                    .treeAggregate(new float[3], SparkStepTraining::add, SparkStepTraining::add);
+            current.destroy();
+            return sums;
         }
 
         /** A step's whole job (broadcast, passes, treeAggregate), ms. */

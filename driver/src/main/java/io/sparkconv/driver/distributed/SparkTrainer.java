@@ -5,22 +5,19 @@ import io.sparkconv.driver.config.DistributedConfig;
 import io.sparkconv.driver.config.SyncMode;
 import io.sparkconv.driver.config.TrainConfig;
 import io.sparkconv.driver.config.TrainingConfig;
-import io.sparkconv.driver.data.TrainingData;
+import io.sparkconv.driver.data.RunData;
 import io.sparkconv.driver.progress.ProgressDisplay;
 import io.sparkconv.driver.report.RunSummary;
 import io.sparkconv.driver.report.TestLedger;
 import io.sparkconv.driver.train.Evaluation;
 import io.sparkconv.driver.train.RunContext;
 import io.sparkconv.driver.train.TrainingFailedException;
-import io.sparkconv.kernels.backends.Backends;
 import io.sparkconv.kernels.cpu.Precision;
 import io.sparkconv.kernels.cpu.PrecisionChoice;
-import io.sparkconv.kernels.net.Net;
-import io.sparkconv.kernels.onednn.OneDnn;
-import io.sparkconv.kernels.parallel.ThreadTeam;
 import io.sparkconv.kernels.spec.NetPlan;
 import io.sparkconv.kernels.train.EpochLoop;
-import io.sparkconv.prep.augment.Augmenter;
+import io.sparkconv.kernels.train.ValidationScores;
+import io.sparkconv.prep.augment.PixelStatistics;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -35,7 +32,9 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Training as a Spark application: the driver resolves the config and the data, places K long-lived
  * workers in a barrier stage ({@code sync: ring}) or runs one job per step ({@code sync: spark}),
- * follows rank 0's progress, then scores the test set once with the final parameters.
+ * follows rank 0's progress; the workers score the test split once with the final parameters. The
+ * driver reads no pixels: the plan comes from the manifest (or the IDX headers), the statistics
+ * from the manifest or a Spark job.
  */
 public final class SparkTrainer {
     /** As given; {@link #run} resolves its precision against the executors. */
@@ -75,13 +74,11 @@ public final class SparkTrainer {
         SparkConf conf = SparkCluster.conf(d);
         ClusterShape asked = ClusterShape.requested(conf, d, config.runtime());
         // The plan is checked from the splits' sizes before any pixels are read or Spark starts.
-        run.batches(asked.workers());
-        // The driver reads the splits for the augmenter's statistics and to score the test split.
-        TrainingData data = TrainingData.load(config.data(), config.augment(), plan.input(), plan.spec().name());
-        Augmenter augmenter = Augmenter.fit(config.augment(), data.train());
+        run.checkWorkers(asked.workers());
+        RunData.Sizes sizes = run.sizes();
         progress.print(plan);
         progress.printf("data: %,d train, %,d validation, %,d test images from %s%n",
-                data.train().size(), data.validation().size(), data.test().size(), config.data().path());
+                sizes.train(), sizes.validation(), sizes.test(), config.data().path());
 
         String checkpointDir = d.checkpointDir() != null ? d.checkpointDir()
                 : outDir.resolve("checkpoints").toAbsolutePath().toUri().toString();
@@ -101,16 +98,19 @@ public final class SparkTrainer {
             progress.printf("executors' oneDNN ISA: %s; precision %s%s%n", isas, precision.word(),
                     wanted == PrecisionChoice.AUTO ? " (auto)" : "");
             config = config.with("runtime.precision", precision.word());
-            WorkerSpec first = new WorkerSpec(config.toJson(), shape.workers(), shape.threads(), augmenter.statistics(),
+            // The driver never reads pixels: the manifest's statistics, or a job's on the executors.
+            PixelStatistics statistics = StatisticsJob.run(sc, config, run.layout().trainUnits().length);
+            progress.printf("channel mean %s%n", Arrays.toString(statistics.channelMean()));
+            WorkerSpec first = new WorkerSpec(config.toJson(), shape.workers(), shape.threads(), statistics,
                     host, server.port(), System.nanoTime() & 0xffffffffL, checkpointDir,
-                    d.checkpointEvery(), d.timeoutSeconds() * 1000L, 0);
+                    d.checkpointEvery(), d.timeoutSeconds() * 1000L, 0, scoreTest);
             sc.setJobGroup("sparkconv-train", "training " + plan.spec().name() + " on " + shape.workers() + " workers", true);
             long trainStart = System.nanoTime();
             List<WorkerResult> results = TrainingJobs.run(sc, first, display, d, shape.executorsNeeded());
             display.close();
             WorkerResult lead = results.stream().filter(r -> r.rank() == 0).findFirst()
                     .orElseThrow(() -> new IllegalStateException("no result from rank 0"));
-            Trained trained = new Trained(config, plan, data, augmenter, shape, precision, isas, checkpointDir, lead,
+            Trained trained = new Trained(config, plan, sizes, statistics, shape, precision, isas, checkpointDir, lead,
                     results.stream().mapToInt(WorkerResult::stageAttempt).max().orElse(0),
                     (System.nanoTime() - trainStart) / 1e9, wallStart);
             writeMetrics(server, outDir.resolve("metrics.jsonl"));
@@ -119,44 +119,37 @@ public final class SparkTrainer {
     }
 
     /** What training left behind, and what the run was given: all the summary needs. */
-    private record Trained(TrainConfig config, NetPlan plan, TrainingData data, Augmenter augmenter, ClusterShape shape,
+    private record Trained(TrainConfig config, NetPlan plan, RunData.Sizes sizes, PixelStatistics statistics, ClusterShape shape,
                            Precision precision, String isas, String checkpointDir, WorkerResult lead, int restarts,
                            double trainSeconds, long wallStart) {}
 
-    /** The model from the last checkpoint, the test split scored once, the summary. */
+    /** The model from the last checkpoint, the test split as the workers scored it, the summary. */
     private RunSummary finish(Trained r, Path outDir) throws IOException {
-        TrainingConfig t = r.config().training();
         Checkpoint last = Checkpoint.latest(r.checkpointDir())
                 .orElseThrow(() -> new IllegalStateException("training ended without a checkpoint in " + r.checkpointDir()));
         if (!Arrays.equals(last.params(), r.lead().params())) {
             throw new IllegalStateException("the last checkpoint does not hold rank 0's final parameters");
         }
         last.write(outDir.resolve("model").toAbsolutePath().toUri().toString());
-        // The driver scores the test split in the run's precision when its own CPU has it natively, else in fp32
-        // (the master weights are fp32 either way).
-        boolean driverBf16 = OneDnn.available() && OneDnn.isa().nativeBf16();
-        PrecisionChoice scoring = r.precision() == Precision.BF16 && driverBf16 ? PrecisionChoice.BF16 : PrecisionChoice.FP32;
-        try (ThreadTeam team = ThreadTeam.allCores();
-             Net net = Backends.select(r.config().runtime().backend(), scoring).compile(r.plan(), t.evalBatchSize(), team)) {
-            System.arraycopy(r.lead().params(), 0, net.parameters(), 0, r.lead().params().length);
-            net.parametersChanged();
-            // The test split is scored once, here, after every training decision is made.
-            Evaluation test = scoreTest ? Evaluation.of(net, r.data().test(), r.augmenter(), t.evalBatchSize())
-                    : Evaluation.notScored();
-            RunSummary summary = summary(r, net.backend(), last.header(), test, Math.max(r.restarts(), last.header().restarts()));
-            Path written = summary.write(outDir);
-            if (testScoring == TestScoring.SCORE_AND_RECORD) {
-                TestLedger.forUser().noteUse(r.config().data(), "train", outDir.toAbsolutePath().toString(),
-                        test.accuracy(), progress, false);
-            }
-            List<Double> val = last.header().valAccuracy();
-            progress.printf("%s; %.0f training img/s; all-reduce %.2f ms/step; %d restarts; summary in %s%n",
-                    scoreTest ? String.format("test accuracy %.4f (loss %.4f) on %,d images",
-                            test.accuracy(), test.loss(), r.data().test().size())
-                            : String.format("validation accuracy %.4f (test not scored)", val.get(val.size() - 1)),
-                    summary.imagesPerSecond(), r.lead().allReduceMillisPerStep(), summary.distributed().restarts(), written);
-            return summary;
+        float[] t = r.lead().testScores();
+        if (scoreTest && t == null) {
+            throw new IllegalStateException("the workers did not score the test split");
         }
+        Evaluation test = scoreTest ? Evaluation.of(new ValidationScores(t[0], t[1], (long) t[2])) : Evaluation.notScored();
+        RunSummary summary = summary(r, r.lead().backend(), last.header(), test,
+                Math.max(r.restarts(), last.header().restarts()));
+        Path written = summary.write(outDir);
+        if (testScoring == TestScoring.SCORE_AND_RECORD) {
+            TestLedger.forUser().noteUse(r.config().data(), "train", outDir.toAbsolutePath().toString(),
+                    test.accuracy(), progress, false);
+        }
+        List<Double> val = last.header().valAccuracy();
+        progress.printf("%s; %.0f training img/s; all-reduce %.2f ms/step; %d restarts; summary in %s%n",
+                scoreTest ? String.format("test accuracy %.4f (loss %.4f) on %,d images",
+                        test.accuracy(), test.loss(), test.images())
+                        : String.format("validation accuracy %.4f (test not scored)", val.get(val.size() - 1)),
+                summary.imagesPerSecond(), r.lead().allReduceMillisPerStep(), summary.distributed().restarts(), written);
+        return summary;
     }
 
     /**
@@ -182,11 +175,13 @@ public final class SparkTrainer {
         // attempt and the job's start-up count in wall_seconds only.
         double loopSeconds = lead.trainSeconds() > 0 ? lead.trainSeconds() : r.trainSeconds();
         return new RunSummary(r.plan().spec().name(), backend, r.precision().word(), r.isas(), r.shape().threads(),
-                t.epochs(), t.seed(), r.data().train().size(), r.data().validation().size(), r.data().test().size(),
+                t.epochs(), t.seed(), r.sizes().train(), r.sizes().validation(), r.sizes().test(),
                 header != null ? header.trainLoss() : List.of(), header != null ? header.valAccuracy() : List.of(),
                 header != null ? header.valLoss() : List.of(), test.accuracy(), test.loss(),
                 lead.steps() * (double) t.batchSize() / loopSeconds, loopSeconds, (System.nanoTime() - r.wallStart()) / 1e9,
-                r.augmenter().statistics().channelMean(),
+                r.statistics().channelMean(),
+                RunSummary.DataFeed.of(lead.dataHeld(), lead.dataWaitMillisPerStep(), loopSeconds, lead.steps(),
+                        lead.heapAfterGc(), lead.heapMax()),
                 new RunSummary.Distributed(r.shape().master(), r.shape().workers(), r.config().distributed().sync(), restarts,
                         lead.allReduceMillisPerStep(), lead.computeMillisPerStep(), r.checkpointDir()),
                 EpochLoop.Stop.valueOf(lead.stop()).name().toLowerCase(java.util.Locale.ROOT), lead.stopMessage(), r.config());

@@ -9,17 +9,18 @@ import java.io.Serializable;
  * @param configJson     the resolved config ({@link io.sparkconv.driver.config.TrainConfig#toJson})
  * @param workers        K
  * @param threads        kernel threads per worker (the executor's task cores)
- * @param statistics     what the augmenter normalizes by, measured once on the training split by the driver
+ * @param statistics     what the augmenter normalizes by, measured once on the training part (the manifest's, or a Spark job's)
  * @param progressHost   where the driver listens for rank 0's progress lines
  * @param runId          distinguishes this run's ring connections from any other's
  * @param checkpointDir  any Hadoop path
  * @param attempt        how many times the driver has launched the training job before this one
+ * @param scoreTest      whether the workers score the test split once training is over
  */
 public record WorkerSpec(String configJson, int workers, int threads, PixelStatistics statistics,
                          String progressHost, int progressPort, long runId, String checkpointDir,
-                         int checkpointEvery, long timeoutMillis, int attempt) implements Serializable {
+                         int checkpointEvery, long timeoutMillis, int attempt, boolean scoreTest) implements Serializable {
     public WorkerSpec nextAttempt() {
         return new WorkerSpec(configJson, workers, threads, statistics, progressHost, progressPort, runId,
-                checkpointDir, checkpointEvery, timeoutMillis, attempt + 1);
+                checkpointDir, checkpointEvery, timeoutMillis, attempt + 1, scoreTest);
     }
 }

@@ -2,16 +2,21 @@ package io.sparkconv.driver.local;
 
 import io.sparkconv.driver.checkpoint.Checkpoint;
 import io.sparkconv.driver.checkpoint.CheckpointWriter;
+import io.sparkconv.driver.data.RunData;
+import io.sparkconv.driver.data.SplitUnits;
+import io.sparkconv.driver.stream.StreamingBatches;
+import io.sparkconv.driver.stream.TrainingPart;
+import io.sparkconv.driver.train.TrainingStatistics;
+import io.sparkconv.prep.augment.PixelStatistics;
 import io.sparkconv.driver.config.TrainConfig;
 import io.sparkconv.driver.config.TrainingConfig;
 import io.sparkconv.driver.report.TestLedger;
-import io.sparkconv.driver.data.TrainingData;
 import io.sparkconv.driver.progress.DisplayProgress;
 import io.sparkconv.driver.progress.ProgressDisplay;
+import io.sparkconv.driver.report.HeapUse;
 import io.sparkconv.driver.report.RunSummary;
 import io.sparkconv.driver.train.Evaluation;
 import io.sparkconv.driver.train.FaultInjection;
-import io.sparkconv.driver.train.ReplayBatches;
 import io.sparkconv.driver.train.RunContext;
 import io.sparkconv.driver.train.TrainingFailedException;
 import io.sparkconv.kernels.init.ParameterInit;
@@ -22,13 +27,10 @@ import io.sparkconv.kernels.onednn.OneDnn;
 import io.sparkconv.kernels.optim.Sgd;
 import io.sparkconv.kernels.parallel.ThreadTeam;
 import io.sparkconv.kernels.spec.NetPlan;
-import io.sparkconv.kernels.train.BatchPlan;
 import io.sparkconv.kernels.train.Communicator;
 import io.sparkconv.kernels.train.EpochLoop;
 import io.sparkconv.kernels.train.NetPasses;
-import io.sparkconv.kernels.train.ValidationScores;
 import io.sparkconv.prep.augment.Augmenter;
-import io.sparkconv.prep.data.ImageSet;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -39,7 +41,7 @@ import java.util.Optional;
 /**
  * Single-process training ({@code master: none}): the reference the distributed trainer is
  * checked against. The {@link EpochLoop} with this process as the only replica: the whole global
- * batch (with {@code workers: K}, exactly the batches a K-worker run draws) through one net, no sums.
+ * batch (the batches of a K-worker run, for any K) through one net, no sums.
  * Checkpoints go to {@code distributed.checkpoint_dir} (default {@code OUT/checkpoints}) as in a
  * Spark run, so {@code train --resume} continues a local run too.
  */
@@ -62,59 +64,68 @@ public final class LocalTrainer {
         RunContext run = RunContext.of(config.with("runtime.precision", backend.precision().word()));
         TrainConfig resolved = run.config();
         NetPlan plan = run.plan();
-        TrainingData data = TrainingData.load(config.data(), config.augment(), plan.input(), plan.spec().name());
-        ImageSet train = data.train();
-        ImageSet validation = data.validation();
-        ImageSet test = data.test();
-        Augmenter augmenter = Augmenter.fit(config.augment(), train);
+        RunData data = RunData.open(config.data());
+        PixelStatistics statistics = TrainingStatistics.local(config.data(), config.augment(), data.train());
+        Augmenter augmenter = new Augmenter(config.augment(), statistics);
+        TrainingPart part = TrainingPart.of(data.train(), run.batches(), 0, 1, config.data());
+        RunData.Sizes sizes = run.sizes();
         int threads = config.runtime().resolvedThreads();
         progress.print(plan);
         progress.printf("data: %,d train, %,d validation, %,d test images from %s; channel mean %s%n",
-                train.size(), validation.size(), test.size(), config.data().path(),
-                Arrays.toString(augmenter.statistics().channelMean()));
+                sizes.train(), sizes.validation(), sizes.test(), config.data().path(),
+                Arrays.toString(statistics.channelMean()));
+        progress.printf("data: %s%n", part.description());
         String checkpointDir = config.distributed().checkpointDir() != null ? config.distributed().checkpointDir()
                 : outDir.resolve("checkpoints").toAbsolutePath().toUri().toString();
         Optional<Checkpoint> resume = Checkpoint.latest(checkpointDir);
 
-        try (ThreadTeam team = new ThreadTeam(threads);
-             Net net = backend.compile(plan, Math.max(t.batchSize(), t.evalBatchSize()), team)) {
+        // The whole global batch through one net: the batches of any K-worker run, summed in one pass.
+        try (StreamingBatches batches = new StreamingBatches(run.batches(), 0, 1, part.units(),
+                     new Augmenter(config.augment(), statistics), t.seed(), t.epochs(), 2)
+                .startAt(resume.map(c -> c.header().epoch()).orElse(0), resume.map(c -> c.header().step()).orElse(0));
+             ThreadTeam team = new ThreadTeam(threads);
+             Net net = backend.compile(plan, Math.max(batches.capacity(), t.evalBatchSize()), team)) {
             progress.printf("backend %s, %s (oneDNN ISA %s), %d threads, batch %d, %d epochs, seed %d%n",
                     net.backend(), backend.precision().word(), isa, threads, t.batchSize(), t.epochs(), t.seed());
             if (resume.isEmpty()) {
                 ParameterInit.initialize(plan, net.parameters(), t.seed());
             }
-            // workers > 1 replays the global batches a K-worker run draws from its K shards.
-            BatchPlan batches = run.batches(config.distributed().replayWorkers());
-            NetPasses passes = new NetPasses(net, new ReplayBatches(train, batches, augmenter, t.seed()), t.batchSize(),
-                    Communicator.SINGLE, n -> validation.size() > 0
-                            ? Evaluation.of(n, validation, augmenter, t.evalBatchSize()).scores() : ValidationScores.NONE)
-                    .beforeSum((epoch, step) -> FaultInjection.maybeFail((long) epoch * batches.stepsPerEpoch() + step));
+            int steps = run.batches().stepsPerEpoch();
+            SplitUnits validation = data.validation();
+            NetPasses passes = new NetPasses(net, batches, t.batchSize(), Communicator.SINGLE,
+                    n -> Evaluation.over(n, validation, validation.unitsOf(0, 1), augmenter, t.evalBatchSize()))
+                    .beforeSum((epoch, step) -> FaultInjection.maybeFail((long) epoch * steps + step));
             CheckpointWriter checkpoints = new CheckpointWriter(checkpointDir, t.seed(), 0, resolved.toJson());
             EpochLoop.Outcome outcome;
             try (ProgressDisplay display = ProgressDisplay.open(progress, Duration.ofSeconds(10))) {
-                outcome = new EpochLoop(run.loopPlan(batches, config.distributed().checkpointEvery()),
+                outcome = new EpochLoop(run.loopPlan(config.distributed().checkpointEvery()),
                         EpochLoop.Model.of(net), new Sgd(plan, t.sgd()), team, passes)
                         .checkpointsTo(checkpoints)
                         .reportingTo(new DisplayProgress(display))
                         .run(resume.map(Checkpoint::state).orElse(null));
             }
+            long heapAfterGc = HeapUse.afterCollections();
             if (outcome.stop() == EpochLoop.Stop.DIVERGED) {
                 throw TrainingFailedException.diverged(outcome.message(), checkpointDir);
             }
             checkpoints.checkpoint(outcome.last()).write(outDir.resolve("model").toAbsolutePath().toUri().toString());
             // The test split is scored once, here, after every training decision is made.
-            Evaluation testEval = Evaluation.of(net, test, augmenter, t.evalBatchSize());
+            SplitUnits test = data.test();
+            Evaluation testEval = Evaluation.of(Evaluation.over(net, test, test.unitsOf(0, 1), augmenter, t.evalBatchSize()));
             RunSummary summary = new RunSummary(plan.spec().name(), net.backend(), backend.precision().word(), isa,
-                    threads, t.epochs(), t.seed(), train.size(), validation.size(), test.size(),
+                    threads, t.epochs(), t.seed(), sizes.train(), sizes.validation(), sizes.test(),
                     outcome.last().trainLoss(), outcome.last().valAccuracy(), outcome.last().valLoss(),
                     testEval.accuracy(), testEval.loss(), outcome.stepsRun() * (double) t.batchSize() / outcome.loopSeconds(),
-                    outcome.loopSeconds(), (System.nanoTime() - wallStart) / 1e9, augmenter.statistics().channelMean(), null,
+                    outcome.loopSeconds(), (System.nanoTime() - wallStart) / 1e9, statistics.channelMean(),
+                    RunSummary.DataFeed.of(part.description(), passes.dataWaitMillisPerStep(), outcome.loopSeconds(),
+                            outcome.stepsRun(), heapAfterGc, HeapUse.max()),
+                    null,
                     outcome.stop().name().toLowerCase(java.util.Locale.ROOT), outcome.message(), resolved);
             Path written = summary.write(outDir);
             TestLedger.forUser().noteUse(config.data(), "train", outDir.toAbsolutePath().toString(),
                     testEval.accuracy(), progress, false);
             progress.printf("test accuracy %.4f (loss %.4f) on %,d images; %.0f training img/s; summary in %s%n",
-                    testEval.accuracy(), testEval.loss(), test.size(), summary.imagesPerSecond(), written);
+                    testEval.accuracy(), testEval.loss(), testEval.images(), summary.imagesPerSecond(), written);
             return summary;
         }
     }

@@ -40,10 +40,32 @@ public record RunSummary(
         double trainSeconds,
         double wallSeconds,
         float[] channelMean,
+        DataFeed dataFeed,
         Distributed distributed,
         String stop,
         String stopMessage,
         TrainConfig config) {
+
+    /**
+     * How the training data reached the steps (rank 0's, in a Spark run).
+     *
+     * @param held               how the worker held its part: kept in memory or streamed, and how much
+     * @param waitMillisPerStep  mean time a step waited for its batch, ms
+     * @param waitShare          that wait as a share of the mean step time (0.01 = 1%)
+     * @param heapAfterGcMb      the heap in use after the collector's last pass when training ended
+     *                           ({@link HeapUse#afterCollections}): what the worker holds, garbage aside
+     * @param heapMaxMb          the heap the worker's JVM may grow to
+     */
+    public record DataFeed(String held, double waitMillisPerStep, double waitShare, double heapAfterGcMb,
+                           double heapMaxMb) {
+        /** From the mean wait, the time the steps took in all, and the heap after collections (bytes). */
+        public static DataFeed of(String held, double waitMillisPerStep, double loopSeconds, long steps,
+                                  long heapAfterGc, long heapMax) {
+            double stepMillis = steps > 0 ? 1000 * loopSeconds / steps : 0;
+            return new DataFeed(held, waitMillisPerStep, stepMillis > 0 ? waitMillisPerStep / stepMillis : 0,
+                    heapAfterGc / 1048576.0, heapMax / 1048576.0);
+        }
+    }
 
     /**
      * How a Spark run went; null for a single-process run.

@@ -2,7 +2,8 @@ package io.sparkconv.driver.train;
 
 import io.sparkconv.driver.checkpoint.Checkpoint;
 import io.sparkconv.driver.config.TrainConfig;
-import io.sparkconv.driver.data.TrainingData;
+import io.sparkconv.driver.data.RunData;
+import io.sparkconv.driver.data.SplitUnits;
 import io.sparkconv.kernels.backends.BackendChoice;
 import io.sparkconv.kernels.backends.Backends;
 import io.sparkconv.kernels.cpu.PrecisionChoice;
@@ -10,7 +11,6 @@ import io.sparkconv.kernels.net.Net;
 import io.sparkconv.kernels.parallel.ThreadTeam;
 import io.sparkconv.kernels.spec.NetPlan;
 import io.sparkconv.prep.augment.Augmenter;
-import io.sparkconv.prep.data.ImageSet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,11 +33,12 @@ public record TrainedModel(Checkpoint checkpoint, TrainConfig config) {
      * @param backend the run's own backend when null
      */
     public Evaluation score(boolean test, BackendChoice backend) throws IOException {
-        NetPlan plan = NetPlan.of(config.netSpec());
-        TrainingData data = TrainingData.load(config.data(), config.augment(), plan.input(), plan.spec().name());
-        Augmenter augmenter = Augmenter.fit(config.augment(), data.train());
-        ImageSet set = test ? data.test() : data.validation();
-        if (set.size() == 0) {
+        NetPlan plan = RunContext.of(config).plan();
+        RunData data = RunData.open(config.data());
+        Augmenter augmenter = new Augmenter(config.augment(),
+                TrainingStatistics.local(config.data(), config.augment(), data.train()));
+        SplitUnits set = test ? data.test() : data.validation();
+        if (set.totalRecords() == 0) {
             throw new IllegalArgumentException("the run's " + (test ? "test" : "validation")
                     + " split is empty (it trained on all its training files)");
         }
@@ -48,7 +49,7 @@ public record TrainedModel(Checkpoint checkpoint, TrainConfig config) {
                      .compile(plan, batch, team)) {
             System.arraycopy(checkpoint.params(), 0, net.parameters(), 0, checkpoint.params().length);
             net.parametersChanged();
-            return Evaluation.of(net, set, augmenter, batch);
+            return Evaluation.of(Evaluation.over(net, set, set.unitsOf(0, 1), augmenter, batch));
         }
     }
 }

@@ -43,13 +43,13 @@ class CrossValidationTest {
                 "2026-11-26T10:00:00Z", 0.8));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        // lr 50 diverges in its first epoch: the hopeless-run rule stops it after one.
-        CvOptions options = new CvOptions(1, List.of(new Setting(0.02, 5e-4), new Setting(50, 0)), 0, 1, 1, 2);
+        // lr 5000 diverges in its first epoch: the hopeless-run rule stops it after one.
+        CvOptions options = new CvOptions(1, List.of(new Setting(0.02, 5e-4), new Setting(5000, 0)), 0, 1, 1, 2);
         CvResult result = new CrossValidation(base, options, out, ledger).run(dir.resolve("cv"));
         String printed = bytes.toString(StandardCharsets.UTF_8);
 
         assertEquals(2, result.trials().size());
-        TrialResult diverged = result.trials().stream().filter(t -> t.setting().lr() == 50).findFirst().orElseThrow();
+        TrialResult diverged = result.trials().stream().filter(t -> t.setting().lr() == 5000).findFirst().orElseThrow();
         assertTrue(diverged.stopped() && diverged.epochs() == 1 && Double.isNaN(diverged.score()), diverged.toString());
         TrialResult good = result.trials().stream().filter(t -> t.setting().lr() == 0.02).findFirst().orElseThrow();
         assertEquals(2, good.epochs());

@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkconv.driver.config.DataConfig;
 import io.sparkconv.driver.config.DataFormat;
-import io.sparkconv.driver.data.TrainingData;
+import io.sparkconv.driver.data.IdxSplits;
+import io.sparkconv.driver.data.RunData;
 import io.sparkconv.prep.data.ImageSet;
 import io.sparkconv.prep.idx.IdxImageSets;
 import io.sparkconv.prep.split.StableSplit;
@@ -23,10 +24,12 @@ class FoldsTest {
         Assumptions.assumeTrue(java.nio.file.Files.isDirectory(IdxImageSets.DEBIAN_FASHION_MNIST));
         DataConfig base = new DataConfig(DataFormat.IDX, IdxImageSets.DEBIAN_FASHION_MNIST.toString(), 0.1);
         for (DataConfig d : new DataConfig[] {base, base.holdingOut(3, 1), base.trainingOnAll()}) {
-            TrainingData loaded = TrainingData.load(d, io.sparkconv.prep.augment.AugmentSpec.none(),
-                    new io.sparkconv.kernels.spec.Shape(1, 28, 28), "lenet");
-            assertEquals(new TrainingData.Sizes(loaded.train().size(), loaded.validation().size(), loaded.test().size()),
-                    TrainingData.sizes(d), d.toString());
+            IdxSplits loaded = IdxSplits.load(d);
+            assertEquals(new RunData.Sizes(loaded.train().size(), loaded.validation().size(), loaded.test().size()),
+                    RunData.layout(d).sizes(), d.toString());
+            RunData opened = RunData.open(d);
+            assertEquals(loaded.train().size(), opened.train().totalRecords());
+            assertEquals(java.util.Arrays.stream(RunData.layout(d).trainUnits()).sum(), opened.train().totalRecords());
         }
     }
 
@@ -35,12 +38,12 @@ class FoldsTest {
         Assumptions.assumeTrue(java.nio.file.Files.isDirectory(IdxImageSets.DEBIAN_FASHION_MNIST));
         ImageSet all = IdxImageSets.train(IdxImageSets.DEBIAN_FASHION_MNIST);
         double v = 0.1;
-        ImageSet train = TrainingData.splitTrainValidation(all, v)[0];
+        ImageSet train = IdxSplits.splitTrainValidation(all, v)[0];
         int k = 3;
         Set<String> seen = new HashSet<>();
         int[] sizes = new int[k];
         for (int f = 0; f < k; f++) {
-            ImageSet[] parts = TrainingData.splitHeldOutFold(train, v, k, f);
+            ImageSet[] parts = IdxSplits.splitHeldOutFold(train, v, k, f);
             Set<String> heldOut = new HashSet<>(Arrays.asList(parts[1].keys()));
             for (String key : parts[0].keys()) {
                 assertTrue(!heldOut.contains(key), key + " of held-out fold " + f + " is in its training part");
@@ -65,11 +68,11 @@ class FoldsTest {
         String[] keys = {"a#1", "b#2", "c#3", "d#4", "e#5", "f#6", "g#7", "h#8"};
         for (String key : keys) {
             if (StableSplit.position(key) >= 0.1) {
-                int fold = TrainingData.fold(key, 0.1, 5);
+                int fold = IdxSplits.fold(key, 0.1, 5);
                 assertTrue(fold >= 0 && fold < 5);
-                assertEquals(fold, TrainingData.fold(key, 0.1, 5));
+                assertEquals(fold, IdxSplits.fold(key, 0.1, 5));
             } else {
-                assertThrows(IllegalArgumentException.class, () -> TrainingData.fold(key, 0.1, 5));
+                assertThrows(IllegalArgumentException.class, () -> IdxSplits.fold(key, 0.1, 5));
             }
         }
     }

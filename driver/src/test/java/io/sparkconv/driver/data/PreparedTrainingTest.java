@@ -10,7 +10,7 @@ import io.sparkconv.driver.cli.Main;
 import io.sparkconv.driver.config.DataConfig;
 import io.sparkconv.driver.config.DataFormat;
 import io.sparkconv.kernels.spec.Shape;
-import io.sparkconv.prep.augment.AugmentSpec;
+import io.sparkconv.prep.data.ImageSet;
 import io.sparkconv.prep.job.PrepJob;
 import io.sparkconv.prep.job.PrepOptions;
 import io.sparkconv.prep.manifest.Manifest;
@@ -51,21 +51,38 @@ class PreparedTrainingTest {
                 .run(PrepOptions.of(idx.toString(), dataset).withFolds(3).withPartitions(2));
     }
 
+    /** Every part of a run's data read whole, unit after unit. */
+    record Splits(ImageSet train, ImageSet validation, ImageSet test) {
+        static Splits of(DataConfig d) throws java.io.IOException {
+            RunData r = RunData.open(d);
+            return new Splits(RunData.readAll(r.train()), RunData.readAll(r.validation()), RunData.readAll(r.test()));
+        }
+    }
+
     private static DataConfig data() {
         return new DataConfig(DataFormat.PREPARED, dataset, null, null, null, null);
     }
 
     @Test
     void theSplitsAreTheManifests(SparkSession spark) throws Exception {
-        TrainingData d = TrainingData.load(data(), AugmentSpec.none(), FASHION, "lenet");
+        Splits d = Splits.of(data());
         assertEquals(manifest.counts().train(), d.train().size());
         assertEquals(manifest.counts().validation(), d.validation().size());
         assertEquals(manifest.counts().test(), d.test().size());
-        // Read without Spark, as the workers do, the same images in the same order as Spark reads them.
+        // Read file by file without Spark, as the workers do: the same images as Spark reads.
         PreparedSplit viaSpark = PreparedDataset.open(dataset).load(spark, "train");
-        assertTrue(Arrays.equals(viaSpark.images().keys(), d.train().keys()));
-        assertTrue(Arrays.equals(viaSpark.images().pixels(), d.train().pixels()));
-        assertTrue(Arrays.equals(viaSpark.images().labels(), d.train().labels()));
+        Map<String, Integer> image = new HashMap<>();
+        for (int i = 0; i < viaSpark.images().size(); i++) {
+            image.put(viaSpark.images().keys()[i], i);
+        }
+        int size = FASHION.size();
+        for (int i = 0; i < d.train().size(); i++) {
+            Integer j = image.get(d.train().keys()[i]);
+            assertTrue(j != null, d.train().keys()[i]);
+            assertEquals(viaSpark.images().labels()[j], d.train().labels()[i]);
+            assertTrue(Arrays.equals(viaSpark.images().pixels(), j * size, (j + 1) * size,
+                    d.train().pixels(), i * size, (i + 1) * size));
+        }
     }
 
     @Test
@@ -77,7 +94,7 @@ class PreparedTrainingTest {
         }
         Set<String> seen = new HashSet<>();
         for (int f = 0; f < 3; f++) {
-            TrainingData d = TrainingData.load(data().holdingOut(3, f), AugmentSpec.none(), FASHION, "lenet");
+            Splits d = Splits.of(data().holdingOut(3, f));
             assertEquals(manifest.foldCounts().get(f).longValue(), d.validation().size());
             for (String key : d.validation().keys()) {
                 assertEquals(f, foldOf.get(key), key);
@@ -89,9 +106,9 @@ class PreparedTrainingTest {
         }
         assertEquals(train.images().size(), seen.size());
         var e = assertThrows(IllegalArgumentException.class,
-                () -> TrainingData.load(data().holdingOut(5, 0), AugmentSpec.none(), FASHION, "lenet"));
+                () -> Splits.of(data().holdingOut(5, 0)));
         assertTrue(e.getMessage().contains("prepared with 3 folds"), e.getMessage());
-        TrainingData all = TrainingData.load(data().trainingOnAll(), AugmentSpec.none(), FASHION, "lenet");
+        Splits all = Splits.of(data().trainingOnAll());
         assertEquals(manifest.counts().train() + manifest.counts().validation(), all.train().size());
         assertEquals(0, all.validation().size());
     }
@@ -100,9 +117,10 @@ class PreparedTrainingTest {
     @Test
     void sizesFromTheManifestAreTheLoadedOnes() throws Exception {
         for (DataConfig d : new DataConfig[] {data(), data().holdingOut(3, 0), data().holdingOut(3, 2), data().trainingOnAll()}) {
-            TrainingData loaded = TrainingData.load(d, AugmentSpec.none(), FASHION, "lenet");
-            assertEquals(new TrainingData.Sizes(loaded.train().size(), loaded.validation().size(), loaded.test().size()),
-                    TrainingData.sizes(d), d.toString());
+            Splits loaded = Splits.of(d);
+            assertEquals(new RunData.Sizes(loaded.train().size(), loaded.validation().size(), loaded.test().size()),
+                    RunData.layout(d).sizes(), d.toString());
+            assertEquals(loaded.train().size(), Arrays.stream(RunData.layout(d).trainUnits()).sum());
         }
     }
 

@@ -18,12 +18,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * K = 2 workers on local[2], both sync modes, against a single process replaying the same global
- * batches: after 20 steps the parameters agree to float rounding. They cannot agree bit for bit:
+ * K = 2 workers on local[2], both sync modes, against a single process training on the same global
+ * batches (which do not depend on K): after 20 steps the parameters agree to float rounding. They cannot agree bit for bit:
  * the single process sums each gradient over the whole batch in one pass, the workers sum two
  * halves and then add them; through ReLU kinks and momentum such differences grow to about 3e-5
  * of the largest parameter after 20 steps at lr 0.02 (measured), so the bar is 1e-4. The same
- * process trained on other batches (its own one-worker plan) lands thousands of times further away,
+ * process trained on other batches (another number of virtual shards) lands thousands of times further away,
  * which the test also checks, so the bar tells a wrong batch from rounding.
  *
  * <p>With augmentation on (random crops of the padded image, mirrors, per-pixel standardization,
@@ -47,9 +47,13 @@ class DistributedEqualsLocalTest {
             + " pca_jitter: 0.1, eval: ten_crop}\n";
 
     private static Path config(Path dir, int batch, boolean augment) throws IOException {
-        Path conf = dir.resolve(augment ? "train-augmented.yaml" : "train.yaml");
+        return config(dir, batch, augment, 64);
+    }
+
+    private static Path config(Path dir, int batch, boolean augment, int virtualShards) throws IOException {
+        Path conf = dir.resolve((augment ? "train-augmented" : "train") + virtualShards + ".yaml");
         Files.writeString(conf, "net: " + LENET + "\n"
-                + "data: {format: idx, path: " + data + ", validation_fraction: 0.1}\n"
+                + "data: {format: idx, path: " + data + ", validation_fraction: 0.1, virtual_shards: " + virtualShards + "}\n"
                 + (augment ? AUGMENT : "")
                 + "training: {epochs: 1, batch_size: " + batch + ", eval_batch_size: 100, seed: 5,"
                 + " sgd: {lr: 0.02, momentum: 0.9, l2: 5.0e-4}}\n"
@@ -96,7 +100,8 @@ class DistributedEqualsLocalTest {
         double difference = relativeDifference(local, distributed);
         assertTrue(difference < 1e-4, "relative difference " + difference);
         if (sync.equals("ring") && batch == 50 && !augment) {
-            float[] otherBatches = trainedParams(conf, dir.resolve("other"), 1, "--master=none");
+            // Other virtual shards draw other batches from the same initial parameters.
+            float[] otherBatches = trainedParams(config(dir, batch, false, 2), dir.resolve("other"), 1, "--master=none");
             double other = relativeDifference(local, otherBatches);
             assertTrue(other > 100 * 1e-4, "other batches differ by only " + other);
         }

@@ -131,6 +131,72 @@ class StandaloneClusterTest {
         assertEquals(master, summary.get("distributed").get("master").asText());
     }
 
+    /** Debian's mate-backgrounds: real photographs, JPEG, 0.4 to 5.6 thousand pixels wide. */
+    static final Path PHOTOS = Path.of("/usr/share/backgrounds/mate");
+
+    /**
+     * The ImageNet-style path end to end on real photos: a folder of JPEGs of every size, prepared at
+     * 256 x 256, trained on random 224 crops with mirrors, on this JVM's local session with two
+     * workers and on the two-worker cluster: the same batches, so the same parameters to float
+     * rounding, and the workers stream their own files.
+     */
+    @Test
+    void realPhotosPreparedAt256TrainOn224CropsOnLocalAndOnTheCluster(@TempDir Path dir, SparkSession spark) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(PHOTOS.resolve("nature")),
+                "needs Debian's mate-backgrounds (.ci/run installs it)");
+        Path photos = dir.resolve("photos");
+        int copies = 6;
+        for (String[] cls : new String[][] {{"nature", "nature"}, {"abstract", "other"}, {"desktop", "other"}}) {
+            Path into = Files.createDirectories(photos.resolve(cls[1]));
+            try (var files = Files.list(PHOTOS.resolve(cls[0]))) {
+                for (Path f : files.filter(f -> f.toString().endsWith(".jpg") && f.toFile().length() < 4_000_000).toList()) {
+                    for (int c = 0; c < copies; c++) {
+                        Files.copy(f, into.resolve(c + "-" + f.getFileName()));
+                    }
+                }
+            }
+        }
+        String prepared = dir.resolve("prepared").toString();
+        Manifest manifest = new PrepJob(spark, new PrintStream(new ByteArrayOutputStream(), true), 1000)
+                .run(PrepOptions.of(photos.toString(), prepared).withSize(256).withFractions(0.2, 0.2).withShardRecords(4));
+        assertEquals(0, manifest.totals().rejected(), manifest.rejected().toString());
+        assertEquals(List.of(3, 256, 256), List.of(manifest.shape().channels(), manifest.shape().height(),
+                manifest.shape().width()));
+        Path conf = dir.resolve("photos.yaml");
+        Files.writeString(conf, """
+                net:
+                  name: tiny224
+                  input: {channels: 3, height: 224, width: 224}
+                  layers:
+                    - {type: conv, name: conv1, filters: 16, kernel: 11, stride: 4}
+                    - {type: relu, name: relu1}
+                    - {type: maxpool, name: pool1, kernel: 3, stride: 2}
+                    - {type: conv, name: conv2, filters: 16, kernel: 5}
+                    - {type: relu, name: relu2}
+                    - {type: maxpool, name: pool2, kernel: 2, stride: 2}
+                    - {type: dense, name: fc1, units: 2}
+                    - {type: softmax, name: loss}
+                data: {format: prepared, path: %s, loading: stream}
+                augment: {crop: 224, flip: true, mean: per_channel, std: true}
+                training: {epochs: 2, batch_size: 8, eval_batch_size: 16, seed: 9, sgd: {lr: 0.005, momentum: 0.9, l2: 5.0e-4}}
+                runtime: {threads: 1}
+                """.formatted(prepared));
+        assertEquals(0, Main.run("train", "--conf", conf.toString(), "--out", dir.resolve("local").toString(),
+                "--master", spark.sparkContext().master(), "--workers", "2"));
+        trainOnCluster(conf, dir.resolve("cluster"));
+        Checkpoint cluster = Checkpoint.latest(dir.resolve("cluster/model").toUri().toString()).orElseThrow();
+        Checkpoint local = Checkpoint.latest(dir.resolve("local/model").toUri().toString()).orElseThrow();
+        double difference = DistributedEqualsLocalTest.relativeDifference(local.params(), cluster.params());
+        assertTrue(difference < 1e-4, "relative difference " + difference);
+        for (String run : new String[] {"local", "cluster"}) {
+            JsonNode summary = new ObjectMapper().readTree(dir.resolve(run + "/summary.json").toFile());
+            assertEquals(manifest.counts().train(), summary.get("train_images").asLong());
+            assertEquals(manifest.counts().test(), summary.get("test_images").asLong());
+            assertTrue(summary.get("data_feed").get("held").asText().contains("of 2: "), summary.get("data_feed").toString());
+            assertTrue(Double.isFinite(summary.get("test_accuracy").asDouble()));
+        }
+    }
+
     @Test
     void killingAnExecutorMidRunResumesFromTheLastCheckpoint(@TempDir Path dir) throws Exception {
         // 3 epochs of 20 steps, a checkpoint every 5 steps; one executor JVM is killed mid-run.

@@ -3,7 +3,6 @@ package io.sparkconv.kernels.train;
 import io.sparkconv.kernels.net.Batch;
 import io.sparkconv.kernels.net.Net;
 import java.io.IOException;
-import java.util.function.Function;
 
 /**
  * The {@link Replicas} of a net in this process: forward and backward over this replica's share of
@@ -16,12 +15,17 @@ public final class NetPasses implements Replicas {
         void at(int epoch, int step);
     }
 
+    /** This replica's share of validation, with the net's current parameters. */
+    @FunctionalInterface
+    public interface Scorer {
+        ValidationScores score(Net net) throws IOException;
+    }
+
     private final Net net;
     private final BatchSource batches;
     private final int globalBatch;
     private final Communicator comm;
-    private final Function<Net, ValidationScores> scorer;
-    private final Batch batch;
+    private final Scorer scorer;
     private final float[] scalars = new float[3];
     private BeforeSum beforeSum = (epoch, step) -> {};
     private long computeNanos;
@@ -33,13 +37,12 @@ public final class NetPasses implements Replicas {
      * @param scorer      this replica's share of validation, with the net's current parameters
      */
     public NetPasses(Net net, BatchSource batches, int globalBatch, Communicator comm,
-                     Function<Net, ValidationScores> scorer) {
+                     Scorer scorer) {
         this.net = net;
         this.batches = batches;
         this.globalBatch = globalBatch;
         this.comm = comm;
         this.scorer = scorer;
-        this.batch = new Batch(batches.capacity(), net.plan().input().size());
     }
 
     public NetPasses beforeSum(BeforeSum hook) {
@@ -49,7 +52,7 @@ public final class NetPasses implements Replicas {
 
     @Override
     public double gradient(int epoch, int step) throws IOException {
-        batches.fill(batch, epoch, step);
+        Batch batch = batches.batch(epoch, step);
         long t0 = System.nanoTime();
         double loss = net.forwardBackward(batch, 1f / globalBatch);
         long t1 = System.nanoTime();
@@ -71,7 +74,7 @@ public final class NetPasses implements Replicas {
 
     @Override
     public ValidationScores validate() throws IOException {
-        ValidationScores mine = scorer.apply(net);
+        ValidationScores mine = scorer.score(net);
         if (comm.size() == 1) {
             return mine;
         }
@@ -85,6 +88,11 @@ public final class NetPasses implements Replicas {
     /** Mean forward + backward time per step so far, ms. */
     public double computeMillisPerStep() {
         return computeNanos / 1e6 / Math.max(1, steps);
+    }
+
+    /** Mean time per step the step waited for its batch so far, ms (0 when data was always ready). */
+    public double dataWaitMillisPerStep() {
+        return batches.waitNanos() / 1e6 / Math.max(1, steps);
     }
 
     /** Mean time in the step's sums per step so far, ms (0 for one process). */

@@ -13,7 +13,8 @@ import io.sparkconv.kernels.optim.Sgd;
 import io.sparkconv.kernels.optim.SgdSettings;
 import io.sparkconv.kernels.parallel.ThreadTeam;
 import io.sparkconv.kernels.spec.NetPlan;
-import io.sparkconv.kernels.train.BatchPlan;
+import io.sparkconv.kernels.train.ShardOrder;
+import io.sparkconv.kernels.train.StreamPlan;
 import io.sparkconv.kernels.train.TrainingStep;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -69,15 +70,15 @@ class Bf16TrainingTest {
             ParameterInit.initialize(plan, net.parameters(), 1);
             net.parametersChanged();
             TrainingStep step = new TrainingStep(net, new Sgd(plan, new SgdSettings(0.01, 0.9, 5e-4, false)), team);
-            BatchPlan batches = new BatchPlan(1, trainN, batchSize, 1);
+            StreamPlan batches = new StreamPlan(1, new long[] {trainN}, 8, batchSize);
             Batch batch = new Batch(batchSize, size);
             for (int epoch = 0; epoch < 2; epoch++) {
-                int[][] orders = batches.shardOrders(epoch);
+                ShardOrder[] orders = batches.orders(epoch);
                 for (int s = 0; s < batches.stepsPerEpoch(); s++) {
-                    int[] positions = batches.globalBatch(orders, s);
-                    int n = positions.length;
+                    long[] ids = batches.globalBatch(orders, s);
+                    int n = ids.length;
                     for (int i = 0; i < n; i++) {
-                        int k = positions[i];
+                        int k = (int) ids[i];
                         System.arraycopy(trainX, k * size, batch.images, i * size, size);
                         batch.labels[i] = trainY[k];
                         batch.sampleIds[i] = k;

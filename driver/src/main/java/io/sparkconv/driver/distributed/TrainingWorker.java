@@ -75,7 +75,7 @@ public final class TrainingWorker {
             if (resume.isEmpty()) {
                 ParameterInit.initialize(plan, net.parameters(), t.seed());
             }
-            NetPasses passes = new NetPasses(net, batches, t.batchSize(), ring,
+            NetPasses passes = new NetPasses(net, FaultInjection.traced(batches, rank, stageAttempt), t.batchSize(), ring,
                     n -> Evaluation.over(n, validation, validation.unitsOf(rank, spec.workers()), augmenter, t.evalBatchSize()))
                     .beforeSum((epoch, step) -> FaultInjection.maybeStall(rank, stageAttempt, (long) epoch * steps + step));
             // Every replica holds the same numbers; rank 0 writes them and reports.

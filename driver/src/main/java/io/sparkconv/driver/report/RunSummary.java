@@ -52,8 +52,8 @@ public record RunSummary(
      * @param held               how the worker held its part: kept in memory or streamed, and how much
      * @param waitMillisPerStep  mean time a step waited for its batch, ms
      * @param waitShare          that wait as a share of the mean step time (0.01 = 1%)
-     * @param heapAfterGcMb      the heap in use after the collector's last pass when training ended
-     *                           ({@link HeapUse#afterCollections}): what the worker holds, garbage aside
+     * @param heapAfterGcMb      the heap in use after a full collection when training ended, its
+     *                           streams still open ({@link HeapUse#afterCollections}): what the worker holds
      * @param heapMaxMb          the heap the worker's JVM may grow to
      */
     public record DataFeed(String held, double waitMillisPerStep, double waitShare, double heapAfterGcMb,

@@ -61,12 +61,20 @@ class StalledWorkerStageTest {
 
     /** The command line in this JVM (local[2]'s executors are this JVM), rank 1 stalling at {@code stall} if given. */
     private static Run train(Path conf, Path out, SparkSession spark, String stall) {
+        return train(conf, out, spark, stall, null);
+    }
+
+    /** As above, the workers writing down their batches in {@code trace} when it is given. */
+    private static Run train(Path conf, Path out, SparkSession spark, String stall, Path trace) {
         PrintStream stdout = System.out;
         PrintStream stderr = System.err;
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         ByteArrayOutputStream e = new ByteArrayOutputStream();
         if (stall != null) {
             System.setProperty(FaultInjection.STALL, stall);
+        }
+        if (trace != null) {
+            System.setProperty(FaultInjection.TRACE, trace.toString());
         }
         try {
             System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
@@ -78,6 +86,7 @@ class StalledWorkerStageTest {
             System.setOut(stdout);
             System.setErr(stderr);
             System.clearProperty(FaultInjection.STALL);
+            System.clearProperty(FaultInjection.TRACE);
         }
     }
 
@@ -90,7 +99,8 @@ class StalledWorkerStageTest {
         Run clean = train(conf, dir.resolve("clean"), spark, null);
         assertEquals(0, clean.exitCode(), clean.err());
         // Rank 1 goes silent at global step 12; the last checkpoint is at step 10.
-        Run stalled = train(conf, dir.resolve("stalled"), spark, "1:12");
+        Path trace = dir.resolve("trace");
+        Run stalled = train(conf, dir.resolve("stalled"), spark, "1:12", trace);
         assertEquals(0, stalled.exitCode(), stalled.err());
         assertTrue(stalled.out().contains("training job failed (attempt 1 of 3): training worker 0 (attempt 0): ring worker 0: no progress for"),
                 stalled.out());
@@ -108,6 +118,43 @@ class StalledWorkerStageTest {
         double cleanLoss = a.header().trainLoss().get(0);
         double resumedLoss = b.header().trainLoss().get(0);
         assertEquals(cleanLoss, resumedLoss, 1e-6 * cleanLoss, "train loss of the resumed epoch");
+        everyRecordOnceInTheStepsThatCounted(trace, 10, 20, summary.get("train_images").asInt());
+    }
+
+    /**
+     * The workers' traces of a run that failed at some step and resumed from the checkpoint at
+     * {@code resumedAt}: the steps that made the model are the first attempt's before it and the
+     * second's from it on; over the K workers they train on every record once, and the steps both
+     * attempts ran drew the same records.
+     */
+    static void everyRecordOnceInTheStepsThatCounted(Path trace, int resumedAt, int steps, int records) throws IOException {
+        java.util.Map<Integer, long[]>[][] byRankAttempt = new java.util.Map[2][2];
+        for (int rank = 0; rank < 2; rank++) {
+            for (int attempt = 0; attempt < 2; attempt++) {
+                java.util.Map<Integer, long[]> lines = new java.util.HashMap<>();
+                for (String line : Files.readAllLines(trace.resolve("rank-" + rank + "-attempt-" + attempt + ".txt"))) {
+                    long[] v = java.util.Arrays.stream(line.split(" ")).mapToLong(Long::parseLong).toArray();
+                    lines.put((int) v[1], java.util.Arrays.copyOfRange(v, 2, v.length));
+                }
+                byRankAttempt[rank][attempt] = lines;
+            }
+        }
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        for (int rank = 0; rank < 2; rank++) {
+            for (int s = 0; s < steps; s++) {
+                long[] ids = byRankAttempt[rank][s < resumedAt ? 0 : 1].get(s);
+                assertTrue(ids != null, "rank " + rank + " has no batch of step " + s);
+                for (long id : ids) {
+                    assertTrue(seen.add(id), "record " + id + " trained on twice");
+                }
+                long[] first = byRankAttempt[rank][0].get(s);
+                if (s >= resumedAt && first != null) {
+                    assertArrayEquals(first, ids, "step " + s + " of rank " + rank + " in both attempts");
+                }
+            }
+        }
+        assertEquals(steps * 50, seen.size());
+        assertTrue(records - seen.size() < 50, seen.size() + " of " + records);
     }
 
     @Test

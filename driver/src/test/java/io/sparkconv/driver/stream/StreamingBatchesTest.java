@@ -165,6 +165,38 @@ class StreamingBatchesTest {
         }
     }
 
+    /**
+     * A streamed run stopped mid-epoch and resumed from its checkpoint (which holds only the epoch
+     * and step: the streams' positions follow from them) ends bit for bit where an uninterrupted
+     * one does.
+     */
+    @Test
+    void aStreamedRunResumedMidEpochEndsBitIdenticalToAnUninterruptedOne(@TempDir Path dir) throws IOException {
+        Path conf = dir.resolve("train.yaml");
+        java.nio.file.Files.writeString(conf, "net: " + Path.of("..", "conf", "nets", "lenet.yaml").toAbsolutePath().normalize()
+                + "\ndata: {format: prepared, path: " + data.path() + ", loading: stream}\n"
+                + "training: {epochs: 2, batch_size: " + BATCH + ", eval_batch_size: 100, seed: 11}\n"
+                + "runtime: {threads: 1}\ndistributed: {master: none, checkpoint_every: 4}\n");
+        int steps = plan.stepsPerEpoch();
+        assertEquals(0, io.sparkconv.driver.cli.Main.run("train", "--conf", conf.toString(), "--out", dir.resolve("through").toString()));
+        System.setProperty(io.sparkconv.driver.train.FaultInjection.FAIL, Integer.toString(steps + 6));
+        try {
+            assertEquals(1, io.sparkconv.driver.cli.Main.run("train", "--conf", conf.toString(), "--out",
+                    dir.resolve("resumed").toString()));
+        } finally {
+            System.clearProperty(io.sparkconv.driver.train.FaultInjection.FAIL);
+        }
+        var mid = io.sparkconv.driver.checkpoint.Checkpoint.latest(dir.resolve("resumed/checkpoints").toUri().toString())
+                .orElseThrow();
+        assertEquals(1, mid.header().epoch());
+        assertEquals(4, mid.header().step(), "a checkpoint inside the second epoch");
+        assertEquals(0, io.sparkconv.driver.cli.Main.run("train", "--resume", dir.resolve("resumed").toString()));
+        var a = io.sparkconv.driver.checkpoint.Checkpoint.latest(dir.resolve("through/model").toUri().toString()).orElseThrow();
+        var b = io.sparkconv.driver.checkpoint.Checkpoint.latest(dir.resolve("resumed/model").toUri().toString()).orElseThrow();
+        assertArrayEquals(a.params(), b.params(), "parameters");
+        assertEquals(a.header().trainLoss(), b.header().trainLoss());
+    }
+
     @Test
     void aWorkerReadsOnlyTheFilesOfItsShards() throws IOException {
         Set<Integer> read = ConcurrentHashMap.newKeySet();

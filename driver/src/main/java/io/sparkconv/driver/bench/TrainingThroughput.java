@@ -16,7 +16,8 @@ import java.util.SplittableRandom;
  * Steady-state training throughput of a net (forward, backward and the SGD update as
  * docs/benchmarks.md fixes it: momentum 0.9, lr 0.01, L2 5e-4) on synthetic random images, after a
  * warm-up (primitive creation, JIT, first touch of buffers; at least 3 steps and 1 s): what
- * {@code sparkconv bench} prints.
+ * {@code sparkconv bench} prints; or, with {@code forward}, inference only (the class
+ * probabilities of a batch), what {@code predict} is measured against.
  */
 public final class TrainingThroughput {
     /**
@@ -30,15 +31,23 @@ public final class TrainingThroughput {
 
     /** repeats timed runs of about seconds each, of batches of b images on threads threads. */
     public static Result measure(NetPlan plan, Backend backend, int threads, int b, int repeats, double seconds) {
+        return measure(plan, backend, threads, b, repeats, seconds, false);
+    }
+
+    /** As {@link #measure(NetPlan, Backend, int, int, int, double)}; forward: inference only. */
+    public static Result measure(NetPlan plan, Backend backend, int threads, int b, int repeats, double seconds,
+                                 boolean forward) {
         try (ThreadTeam team = new ThreadTeam(threads); Net n = backend.compile(plan, b, team)) {
             ParameterInit.initialize(plan, n.parameters(), 1);
             n.parametersChanged();
-            TrainingStep step = new TrainingStep(n, new Sgd(plan, new SgdSettings(0.01, 0.9, 5e-4, false)), team);
+            TrainingStep training = new TrainingStep(n, new Sgd(plan, new SgdSettings(0.01, 0.9, 5e-4, false)), team);
             Batch data = syntheticBatch(plan, b);
+            float[] probabilities = new float[b * plan.classes()];
+            Runnable step = forward ? () -> n.predict(data.images, b, probabilities) : () -> training.run(data, 0.01);
             long start = System.nanoTime();
             int warm = 0;
             while (warm < 3 || System.nanoTime() - start < 1_000_000_000L) {
-                step.run(data, 0.01);
+                step.run();
                 warm++;
             }
             double stepSeconds = (System.nanoTime() - start) / 1e9 / warm;
@@ -47,7 +56,7 @@ public final class TrainingThroughput {
             for (int r = 0; r < repeats; r++) {
                 long t0 = System.nanoTime();
                 for (int s = 0; s < steps; s++) {
-                    step.run(data, 0.01);
+                    step.run();
                 }
                 rates[r] = (double) steps * b / ((System.nanoTime() - t0) / 1e9);
             }

@@ -48,6 +48,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object per line instead of text.")
     boolean json;
 
+    @Option(names = "--forward", description = "Inference only (a batch's class probabilities), as predict runs the net.")
+    boolean forward;
+
     @Override
     public Integer call() {
         Path specFile = findNet(net);
@@ -62,7 +65,7 @@ final class BenchCommand implements Callable<Integer> {
         if (be.name().equals("onednn") && ompEnv != null && !ompEnv.trim().equals(Integer.toString(t))) {
             System.err.printf("bench: warning: OMP_NUM_THREADS=%s but --threads %d: oneDNN runs %s threads%n", ompEnv, t, ompEnv);
         }
-        TrainingThroughput.Result result = TrainingThroughput.measure(plan, be, t, b, repeats, seconds);
+        TrainingThroughput.Result result = TrainingThroughput.measure(plan, be, t, b, repeats, seconds, forward);
         String prec = be.precision().word();
         String isa = OneDnn.available() ? OneDnn.isa().name() : "no oneDNN";
         if (json) {
@@ -71,11 +74,12 @@ final class BenchCommand implements Callable<Integer> {
                 rs.append(rs.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.1f", r));
             }
             System.out.printf(Locale.ROOT, "{\"net\": \"%s\", \"backend\": \"%s\", \"precision\": \"%s\", \"isa\": \"%s\", \"threads\": %d, "
-                            + "\"batch\": %d, \"images_per_second\": %.1f, \"repeats\": [%s], \"steps_per_repeat\": %d}%n",
-                    plan.spec().name(), result.backend(), prec, isa, t, b, result.median(), rs, result.steps());
+                            + "\"batch\": %d, \"mode\": \"%s\", \"images_per_second\": %.1f, \"repeats\": [%s], \"steps_per_repeat\": %d}%n",
+                    plan.spec().name(), result.backend(), prec, isa, t, b, forward ? "forward" : "train", result.median(), rs,
+                    result.steps());
         } else {
-            System.out.printf(Locale.ROOT, "%s: backend %s, %s, oneDNN ISA %s, %d threads, batch %d: %.1f images/s (median of %d repeats of %d steps: %s)%n",
-                    plan.spec().name(), result.backend(), prec, isa, t, b, result.median(), repeats, result.steps(),
+            System.out.printf(Locale.ROOT, "%s%s: backend %s, %s, oneDNN ISA %s, %d threads, batch %d: %.1f images/s (median of %d repeats of %d steps: %s)%n",
+                    plan.spec().name(), forward ? " forward" : "", result.backend(), prec, isa, t, b, result.median(), repeats, result.steps(),
                     Arrays.toString(result.rates()));
         }
         return 0;

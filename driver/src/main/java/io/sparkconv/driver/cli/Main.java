@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code sparkconv} command line: one subcommand per job. */
 @Command(name = "sparkconv", mixinStandardHelpOptions = true, version = "sparkconv 0.1.0",
         description = "Distributed trainer for convolutional networks on Apache Spark.",
-        subcommands = {TrainCommand.class, PrepCommand.class, CvCommand.class, EvaluateCommand.class,
+        subcommands = {TrainCommand.class, PrepCommand.class, CvCommand.class, EvaluateCommand.class, PredictCommand.class,
                 DescribeCommand.class, BenchCommand.class, AllReduceBenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {

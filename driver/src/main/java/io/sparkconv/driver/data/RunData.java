@@ -71,6 +71,29 @@ public record RunData(SplitUnits train, SplitUnits validation, SplitUnits test) 
                 new Sizes((int) d.train().totalRecords(), (int) d.validation().totalRecords(), (int) d.test().totalRecords()));
     }
 
+    /** The part named train, validation or test. */
+    public SplitUnits part(String split) {
+        return switch (split) {
+            case "train" -> train;
+            case "validation" -> validation;
+            case "test" -> test;
+            default -> throw new IllegalArgumentException("no part '" + split + "': train, validation or test");
+        };
+    }
+
+    /** How many records each unit of a part holds, as {@link #open} gives it, without reading any pixels. */
+    public static long[] partUnits(DataConfig data, String split) throws IOException {
+        if (data.prepared()) {
+            return open(data).part(split).recordCounts();
+        }
+        Sizes sizes = IdxSplits.sizes(data);
+        return MemoryUnits.chunkRecords(switch (split) {
+            case "train" -> sizes.train();
+            case "validation" -> sizes.validation();
+            default -> sizes.test();
+        });
+    }
+
     /** See {@link #layout}. */
     public record Layout(Shape shape, long[] trainUnits, Sizes sizes) {}
 

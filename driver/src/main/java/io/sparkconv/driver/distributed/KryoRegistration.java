@@ -5,6 +5,7 @@ import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.JavaSerializer;
+import io.sparkconv.driver.predict.ModelShipment;
 import io.sparkconv.prep.augment.PixelMoments;
 import org.apache.spark.serializer.KryoRegistrator;
 
@@ -19,6 +20,8 @@ public final class KryoRegistration implements KryoRegistrator {
         kryo.register(float[].class);
         // a statistics job's task result; it holds a record (the shape), which Kryo's field serializer cannot build
         kryo.register(PixelMoments.class, new JavaSerializer());
+        // predict's broadcast model, likewise
+        kryo.register(ModelShipment.class, new JavaSerializer());
         kryo.register(WorkerResult.class, new Serializer<WorkerResult>() {
             @Override
             public void write(Kryo k, Output out, WorkerResult r) {

@@ -11,6 +11,7 @@ import io.sparkconv.driver.report.RunSummary;
 import io.sparkconv.driver.report.TestLedger;
 import io.sparkconv.driver.train.Evaluation;
 import io.sparkconv.driver.train.RunContext;
+import io.sparkconv.driver.train.TrainedModel;
 import io.sparkconv.driver.train.TrainingFailedException;
 import io.sparkconv.kernels.cpu.Precision;
 import io.sparkconv.kernels.cpu.PrecisionChoice;
@@ -131,6 +132,7 @@ public final class SparkTrainer {
             throw new IllegalStateException("the last checkpoint does not hold rank 0's final parameters");
         }
         last.write(outDir.resolve("model").toAbsolutePath().toUri().toString());
+        TrainedModel.writeStatistics(outDir.resolve("model"), r.statistics());
         float[] t = r.lead().testScores();
         if (scoreTest && t == null) {
             throw new IllegalStateException("the workers did not score the test split");

@@ -6,6 +6,7 @@ import io.sparkconv.driver.data.RunData;
 import io.sparkconv.driver.data.SplitUnits;
 import io.sparkconv.driver.stream.StreamingBatches;
 import io.sparkconv.driver.stream.TrainingPart;
+import io.sparkconv.driver.train.TrainedModel;
 import io.sparkconv.driver.train.TrainingStatistics;
 import io.sparkconv.prep.augment.PixelStatistics;
 import io.sparkconv.driver.config.TrainConfig;
@@ -109,6 +110,7 @@ public final class LocalTrainer {
                 throw TrainingFailedException.diverged(outcome.message(), checkpointDir);
             }
             checkpoints.checkpoint(outcome.last()).write(outDir.resolve("model").toAbsolutePath().toUri().toString());
+            TrainedModel.writeStatistics(outDir.resolve("model"), statistics);
             // The test split is scored once, here, after every training decision is made.
             SplitUnits test = data.test();
             Evaluation testEval = Evaluation.of(Evaluation.over(net, test, test.unitsOf(0, 1), augmenter, t.evalBatchSize()));

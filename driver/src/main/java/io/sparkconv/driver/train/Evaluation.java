@@ -69,36 +69,16 @@ public record Evaluation(double accuracy, double loss, int images) {
     }
 
     public static Evaluation of(Net net, ImageSet set, Augmenter augmenter, int batch) {
-        int classes = net.plan().classes();
-        int chunk = Math.min(batch, net.maxBatch());
-        int views = augmenter.views();
-        float[] images = new float[chunk * augmenter.output().size()];
-        float[] probs = new float[chunk * classes];
-        float[] mean = views > 1 ? new float[chunk * classes] : probs;
+        Classifier classifier = new Classifier(net, augmenter, batch);
+        int classes = classifier.classes();
         int correct = 0;
         double loss = 0;
-        for (int from = 0; from < set.size(); from += chunk) {
-            int n = Math.min(chunk, set.size() - from);
-            for (int v = 0; v < views; v++) {
-                for (int i = 0; i < n; i++) {
-                    augmenter.evaluate(set, from + i, v, images, i);
-                }
-                net.predict(images, n, probs);
-                if (views > 1) {
-                    for (int j = 0; j < n * classes; j++) {
-                        mean[j] = (v == 0 ? 0f : mean[j]) + probs[j] / views;
-                    }
-                }
-            }
+        for (int from = 0; from < set.size(); from += classifier.chunk()) {
+            int n = Math.min(classifier.chunk(), set.size() - from);
+            float[] mean = classifier.probabilities(set, from, n);
             for (int i = 0; i < n; i++) {
                 int label = set.labels()[from + i];
-                int best = 0;
-                for (int k = 1; k < classes; k++) {
-                    if (mean[i * classes + k] > mean[i * classes + best]) {
-                        best = k;
-                    }
-                }
-                if (best == label) {
+                if (Classifier.argmax(mean, i, classes) == label) {
                     correct++;
                 }
                 loss -= Math.log(Math.max(mean[i * classes + label], 1e-30f));

@@ -4,6 +4,8 @@ import io.sparkconv.driver.checkpoint.Checkpoint;
 import io.sparkconv.driver.config.TrainConfig;
 import io.sparkconv.driver.data.RunData;
 import io.sparkconv.driver.data.SplitUnits;
+import io.sparkconv.driver.json.Json;
+import io.sparkconv.prep.augment.PixelStatistics;
 import io.sparkconv.kernels.backends.BackendChoice;
 import io.sparkconv.kernels.backends.Backends;
 import io.sparkconv.kernels.cpu.PrecisionChoice;
@@ -15,14 +17,41 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** A trained run's model: its final checkpoint and the resolved config it was trained with. */
-public record TrainedModel(Checkpoint checkpoint, TrainConfig config) {
+/**
+ * A trained run's model: its final checkpoint, the resolved config it was trained with, and what
+ * its inputs are normalized by ({@code model/statistics.json}, written with the model, so a model
+ * classifies new images without the data it was trained on).
+ *
+ * @param dir the model's folder
+ */
+public record TrainedModel(Checkpoint checkpoint, TrainConfig config, Path dir) {
+    /** Where a model's folder keeps the augmenter's statistics. */
+    public static final String STATISTICS_FILE = "statistics.json";
+
     /** The model of a run directory (its {@code model/}), or of a checkpoint directory itself. */
     public static TrainedModel of(Path run) throws IOException {
         Path modelDir = Files.isDirectory(run.resolve("model")) ? run.resolve("model") : run;
         Checkpoint model = Checkpoint.latest(modelDir.toAbsolutePath().toUri().toString()).orElseThrow(
                 () -> new IllegalArgumentException("--run " + run + ": no checkpoint in " + modelDir));
-        return new TrainedModel(model, TrainConfig.fromJson(model.header().configJson()));
+        return new TrainedModel(model, TrainConfig.fromJson(model.header().configJson()), modelDir);
+    }
+
+    /** Writes the statistics a run's model normalizes its inputs by next to the model. */
+    public static void writeStatistics(Path modelDir, PixelStatistics statistics) throws IOException {
+        Files.createDirectories(modelDir);
+        Json.writeAtomically(modelDir.resolve(STATISTICS_FILE), statistics);
+    }
+
+    /**
+     * What the run normalized its inputs by: the model's {@code statistics.json}, or, for a model
+     * written before it was kept, measured again on the run's training part as the run did.
+     */
+    public PixelStatistics statistics() throws IOException {
+        Path file = dir.resolve(STATISTICS_FILE);
+        if (Files.isRegularFile(file)) {
+            return Json.MAPPER.readValue(file.toFile(), PixelStatistics.class);
+        }
+        return TrainingStatistics.local(config.data(), config.augment(), RunData.open(config.data()).train());
     }
 
     /**
@@ -35,8 +64,7 @@ public record TrainedModel(Checkpoint checkpoint, TrainConfig config) {
     public Evaluation score(boolean test, BackendChoice backend) throws IOException {
         NetPlan plan = RunContext.of(config).plan();
         RunData data = RunData.open(config.data());
-        Augmenter augmenter = new Augmenter(config.augment(),
-                TrainingStatistics.local(config.data(), config.augment(), data.train()));
+        Augmenter augmenter = new Augmenter(config.augment(), statistics());
         SplitUnits set = test ? data.test() : data.validation();
         if (set.totalRecords() == 0) {
             throw new IllegalArgumentException("the run's " + (test ? "test" : "validation")

@@ -4,6 +4,7 @@ import io.sparkconv.driver.predict.PredictOptions;
 import io.sparkconv.driver.predict.Prediction;
 import io.sparkconv.driver.train.TrainedModel;
 import io.sparkconv.kernels.backends.BackendChoice;
+import io.sparkconv.kernels.onednn.OneDnn;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.spark.SparkConf;
@@ -41,6 +42,11 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--backend", description = "Override runtime.backend: auto, java or onednn.")
     String backend;
 
+    @Option(names = "--threads", defaultValue = "0",
+            description = "Kernel threads per task (spark.task.cpus); 0 = oneDNN's OpenMP pool (OMP_NUM_THREADS,"
+                    + " which the launcher sets to every core unless given), so tasks never oversubscribe the cores.")
+    int threads;
+
     @Option(names = "--master", defaultValue = "local[*]",
             description = "Spark master (default ${DEFAULT-VALUE}); a master given by spark-submit wins.")
     String master;
@@ -56,6 +62,11 @@ final class PredictCommand implements Callable<Integer> {
             conf.setMaster(master);
         }
         conf.setIfMissing("spark.app.name", "sparkconv-predict");
+        // Each task's net runs on spark.task.cpus threads, and oneDNN's OpenMP pool is as large in
+        // every task: local tasks share this JVM's cores, so more at once would oversubscribe them.
+        int perTask = threads > 0 ? threads : OneDnn.available() ? OneDnn.ompThreads() : 1;
+        conf.setIfMissing("spark.task.cpus", Integer.toString(perTask));
+        conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", Integer.toString(perTask));
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
         SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
         Prediction.run(spark, model, run.toAbsolutePath().toString(), options, System.out);

@@ -62,7 +62,7 @@ final class PredictTask implements FlatMapFunction<Iterator<Integer>, Row> {
             net.parametersChanged();
             Classifier classifier = new Classifier(net, new Augmenter(run.augment(), m.statistics), batch);
             int classes = classifier.classes();
-            Integer[] order = new Integer[classes];
+            int[] order = new int[top];
             while (units.hasNext()) {
                 ImageSet set = part.read(units.next());
                 for (int from = 0; from < set.size(); from += classifier.chunk()) {
@@ -77,13 +77,9 @@ final class PredictTask implements FlatMapFunction<Iterator<Integer>, Row> {
         return rows.iterator();
     }
 
-    private Row row(ImageSet set, int index, float[] p, int i, int classes, Integer[] order) {
-        int predicted = Classifier.argmax(p, i, classes);
-        for (int k = 0; k < classes; k++) {
-            order[k] = k;
-        }
-        // most probable first; equal probabilities in class order, as argmax breaks ties
-        java.util.Arrays.sort(order, (a, b) -> Float.compare(p[i * classes + b], p[i * classes + a]));
+    private Row row(ImageSet set, int index, float[] p, int i, int classes, int[] order) {
+        mostProbable(p, i * classes, classes, order);
+        int predicted = order[0];
         Object[] values = new Object[4 + 2 * top];
         values[0] = set.keys()[index];
         values[1] = set.labels()[index];
@@ -94,5 +90,28 @@ final class PredictTask implements FlatMapFunction<Iterator<Integer>, Row> {
             values[5 + 2 * k] = p[i * classes + order[k]];
         }
         return RowFactory.create(values);
+    }
+
+    /**
+     * The order.length most probable classes of the row at p[at..at+classes), most probable first,
+     * equal ones in class order (so the first is {@link Classifier#argmax}'s): an insertion into a
+     * short list, not a sort of every class.
+     */
+    static void mostProbable(float[] p, int at, int classes, int[] order) {
+        int k = order.length;
+        int filled = 0;
+        for (int c = 0; c < classes; c++) {
+            float v = p[at + c];
+            if (filled == k && !(v > p[at + order[k - 1]])) {
+                continue;
+            }
+            int j = Math.min(filled, k - 1);
+            while (j > 0 && v > p[at + order[j - 1]]) {
+                order[j] = order[j - 1];
+                j--;
+            }
+            order[j] = c;
+            filled = Math.min(k, filled + 1);
+        }
     }
 }

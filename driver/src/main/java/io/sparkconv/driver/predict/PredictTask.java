@@ -34,8 +34,11 @@ final class PredictTask implements FlatMapFunction<Iterator<Integer>, Row> {
     private final String split;
     private final int top;
     private final String backend;
+    /** The input's label to the run's class, -1 for none (an image folder's classes); null: the same numbers. */
+    private final int[] labels;
 
-    PredictTask(Broadcast<ModelShipment> model, String inputConfigJson, String split, int top, String backend) {
+    PredictTask(Broadcast<ModelShipment> model, String inputConfigJson, String split, int top, String backend, int[] labels) {
+        this.labels = labels;
         this.model = model;
         this.inputConfigJson = inputConfigJson;
         this.split = split;
@@ -82,7 +85,8 @@ final class PredictTask implements FlatMapFunction<Iterator<Integer>, Row> {
         int predicted = order[0];
         Object[] values = new Object[4 + 2 * top];
         values[0] = set.keys()[index];
-        values[1] = set.labels()[index];
+        int label = set.labels()[index];
+        values[1] = labels == null ? Integer.valueOf(label) : labels[label] >= 0 ? Integer.valueOf(labels[label]) : null;
         values[2] = predicted;
         values[3] = model.value().classNames.get(predicted);
         for (int k = 0; k < top; k++) {

@@ -9,7 +9,10 @@ import io.sparkconv.driver.train.TrainedModel;
 import io.sparkconv.kernels.spec.NetPlan;
 import io.sparkconv.kernels.spec.Shape;
 import io.sparkconv.prep.augment.PixelStatistics;
+import io.sparkconv.prep.job.PrepJob;
+import io.sparkconv.prep.job.PrepOptions;
 import io.sparkconv.prep.manifest.Manifest;
+import io.sparkconv.prep.source.InputFormat;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -41,11 +44,13 @@ public final class Prediction {
     /**
      * What {@code predict.json} holds.
      *
+     * @param split     the part of the input scored; "all" for a folder of images
      * @param confusion rows the true class, columns the predicted one, counts
+     * @param rejected  images of a folder that could not be decoded, with the decoder's reason
      */
     public record Result(String run, String input, String split, String output, String format, long images,
                          long labelled, double accuracy, List<String> classes, long[][] confusion, int top,
-                         double seconds, double imagesPerSecond) {}
+                         double seconds, double imagesPerSecond, List<Manifest.Rejection> rejected) {}
 
     private Prediction() {}
 
@@ -53,19 +58,41 @@ public final class Prediction {
             throws IOException {
         long start = System.nanoTime();
         TrainConfig run = model.config();
-        TrainConfig in = o.input() == null ? run : run.with(inputData(o.input()));
-        String inputPath = in.data().path();
         NetPlan plan = NetPlan.of(run.netSpec());
         PixelStatistics statistics = model.statistics();
+        List<String> names = classNames(run, plan.classes());
+        String split = o.split();
+        TrainConfig in = run;
+        int[] labels = null;
+        List<Manifest.Rejection> rejected = List.of();
+        if (o.input() != null) {
+            InputFormat format = inputFormat(o.input());
+            String path = o.input();
+            if (format == InputFormat.FOLDER) {
+                // Images as prep reads them: decoded, converted and resized to the run's shape into a
+                // prepared dataset beside the predictions, every record in one part; bad files listed.
+                Shape s = statistics.shape();
+                if (s.height() != s.width()) {
+                    throw new IllegalArgumentException("the run was trained on " + s + " images; prep makes S x S ones");
+                }
+                path = new org.apache.hadoop.fs.Path(o.out(), "images").toString();
+                Manifest m = new PrepJob(spark, log).run(PrepOptions.of(o.input(), path).withSize(s.height())
+                        .withChannels(s.channels()).withFractions(0.0, 0.0).withFolds(1));
+                rejected = m.rejected();
+                labels = labelMap(m.classes(), names);
+                split = "train";
+            }
+            in = run.with(inputData(path, format == InputFormat.IDX ? DataFormat.IDX : DataFormat.PREPARED));
+        }
+        String inputPath = o.input() != null ? o.input() : in.data().path();
         Shape stored = RunData.layout(in.data()).shape();
         if (!stored.equals(statistics.shape())) {
             throw new IllegalArgumentException(inputPath + " holds " + stored + " images; the run was trained on "
                     + statistics.shape() + " ones (prepare them with the run's --size and --channels)");
         }
-        long[] units = RunData.partUnits(in.data(), o.split());
-        List<String> names = classNames(in, plan.classes());
+        long[] units = RunData.partUnits(in.data(), split);
         int top = Math.min(o.top(), plan.classes());
-        log.printf("predict: %s split of %s, %,d images in %d units, with %s (%s)%n", o.split(), inputPath,
+        log.printf("predict: %s split of %s, %,d images in %d units, with %s (%s)%n", split, inputPath,
                 java.util.Arrays.stream(units).sum(), units.length, plan.spec().name(), runDir);
 
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -78,8 +105,8 @@ public final class Prediction {
         Path predictions = Path.of(o.out(), "predictions");
         try {
             JavaRDD<Row> rows = jsc.parallelize(all, Math.max(1, Math.min(units.length, 2 * jsc.defaultParallelism())))
-                    .mapPartitions(new PredictTask(shipment, in.toJson(), o.split(), top,
-                            o.backend() == null ? null : o.backend().word()));
+                    .mapPartitions(new PredictTask(shipment, in.toJson(), split, top,
+                            o.backend() == null ? null : o.backend().word(), labels));
             Dataset<Row> frame = spark.createDataFrame(rows, schema(top));
             if (o.format().equals("csv")) {
                 frame.write().option("header", "true").csv(predictions.toString());
@@ -110,11 +137,15 @@ public final class Prediction {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        Result result = new Result(runDir, inputPath, o.split(), predictions.toString(), o.format(), images, labelled,
-                labelled > 0 ? (double) correct / labelled : Double.NaN, names, confusion, top, seconds, images / seconds);
+        Result result = new Result(runDir, inputPath, labels != null ? "all" : split, predictions.toString(), o.format(),
+                images, labelled, labelled > 0 ? (double) correct / labelled : Double.NaN, names, confusion, top, seconds,
+                images / seconds, rejected);
         Json.writeAtomically(Path.of(o.out(), "predict.json"), result);
         if (o.input() == null && o.split().equals("test")) {
             TestLedger.forUser().noteUse(run.data(), "predict", runDir, result.accuracy(), log, true);
+        }
+        for (Manifest.Rejection r : rejected) {
+            log.printf("predict: rejected %s: %s%n", r.key(), r.reason());
         }
         log.printf(Locale.ROOT, "predict: %,d images in %.1f s (%.0f images/s; %.1f s to classify and write them)%s;"
                         + " rows in %s%n", images, seconds, images / seconds, classified, labelled > 0 ? String.format(Locale.ROOT, ", accuracy %.4f on %,d labelled", result.accuracy(),
@@ -122,29 +153,60 @@ public final class Prediction {
         return result;
     }
 
-    /** Another dataset than the run's: a prepared one (it has a manifest) or IDX files, all of its parts as they are. */
-    private static Map<String, Object> inputData(String input) throws IOException {
-        org.apache.hadoop.fs.Path manifest = new org.apache.hadoop.fs.Path(input, Manifest.FILE_NAME);
-        FileSystem fs = manifest.getFileSystem(new Configuration());
+    /** What an input folder holds: a prepared dataset (it has a manifest), IDX files, or images in class folders. */
+    private static InputFormat inputFormat(String input) throws IOException {
+        org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(input);
+        FileSystem fs = dir.getFileSystem(new Configuration());
+        if (!fs.exists(dir)) {
+            throw new IllegalArgumentException("--input " + input + ": no such folder");
+        }
+        if (fs.exists(new org.apache.hadoop.fs.Path(dir, Manifest.FILE_NAME))) {
+            return null; // prepared
+        }
+        InputFormat f = InputFormat.detect(fs, dir);
+        if (f == InputFormat.CIFAR) {
+            throw new IllegalArgumentException("--input " + input + ": CIFAR batches; prepare them with sparkconv prep first");
+        }
+        return f;
+    }
+
+    /** Another dataset than the run's, all of its parts as they are. */
+    private static Map<String, Object> inputData(String path, DataFormat format) {
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("data.format", fs.exists(manifest) ? DataFormat.PREPARED.word() : DataFormat.IDX.word());
-        data.put("data.path", input);
+        data.put("data.format", format.word());
+        data.put("data.path", path);
         data.put("data.folds", 0);
         data.put("data.held_out_fold", -1);
         data.put("data.train_on_validation", false);
         return data;
     }
 
-    /** A prepared dataset's class names (its folders'), or the class numbers of IDX files. */
-    private static List<String> classNames(TrainConfig in, int classes) throws IOException {
+    /**
+     * The run's class names: its prepared dataset's (its folders'), or class numbers (IDX files, or a
+     * dataset no longer where the run read it).
+     */
+    private static List<String> classNames(TrainConfig run, int classes) {
         List<String> names = new ArrayList<>();
-        if (in.data().prepared()) {
-            names.addAll(Manifest.read(in.data().path(), new Configuration()).classes());
+        if (run.data().prepared()) {
+            try {
+                names.addAll(Manifest.read(run.data().path(), new Configuration()).classes());
+            } catch (IOException e) {
+                // the training data is gone: predictions name classes by number
+            }
         }
         for (int k = names.size(); k < classes; k++) {
             names.add(Integer.toString(k));
         }
-        return names.subList(0, classes);
+        return List.copyOf(names.subList(0, classes));
+    }
+
+    /** An image folder's class (its folder) to the run's class of the same name, -1 where the run has none. */
+    private static int[] labelMap(List<String> folders, List<String> runClasses) {
+        int[] map = new int[folders.size()];
+        for (int i = 0; i < map.length; i++) {
+            map[i] = runClasses.indexOf(folders.get(i));
+        }
+        return map;
     }
 
     /** key, label (null when unknown), prediction and its class name, then the top K classes and probabilities. */

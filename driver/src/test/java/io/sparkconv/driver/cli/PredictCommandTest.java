@@ -102,6 +102,56 @@ class PredictCommandTest {
         }
     }
 
+    /**
+     * A folder of real photographs (Debian's mate-backgrounds: JPEGs and PNGs of every size) in
+     * class folders named as the run's classes, with a truncated JPEG among them: decoded and
+     * resized as prep does, a row per good image with its folder's class as label, the bad one listed.
+     */
+    @Test
+    void aFolderOfImagesIsDecodedAsPrepDoesAndABadFileIsListed(@TempDir Path dir, SparkSession spark) throws Exception {
+        Path photos = Path.of("/usr/share/backgrounds/mate");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(photos.resolve("nature")),
+                "needs Debian's mate-backgrounds (.ci/run installs it)");
+        Path data = FashionSlice.write(dir.resolve("data"), 300, 50);
+        Path conf = dir.resolve("train.yaml");
+        Files.writeString(conf, "net: " + LENET + "\n" + "data: {format: idx, path: " + data + "}\n"
+                + "training: {epochs: 1, batch_size: 50, seed: 3}\nruntime: {threads: 1}\n");
+        Path trained = dir.resolve("run");
+        assertEquals("0", run("train", "--conf", conf.toString(), "--out", trained.toString(), "--master", "none")[0]);
+        Path images = dir.resolve("images");
+        Files.createDirectories(images.resolve("3"));
+        Files.createDirectories(images.resolve("7"));
+        int good = 0;
+        try (var files = Files.list(photos.resolve("nature"))) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".jpg")).toList()) {
+                Files.copy(f, images.resolve("3").resolve(f.getFileName()));
+                good++;
+            }
+        }
+        for (String png : new String[] {"Spring.png", "Silk.png", "Waves.png"}) {
+            Files.copy(photos.resolve("abstract").resolve(png), images.resolve("7").resolve(png));
+            good++;
+        }
+        byte[] jpeg = Files.readAllBytes(photos.resolve("nature/FreshFlower.jpg"));
+        Files.write(images.resolve("3/truncated.jpg"), java.util.Arrays.copyOf(jpeg, 600));
+        Path out = dir.resolve("predicted");
+        String[] p = run("predict", "--run", trained.toString(), "--input", images.toString(), "--out", out.toString(),
+                "--master", spark.sparkContext().master());
+        assertEquals("0", p[0], p[2]);
+        assertTrue(p[1].contains("rejected 3/truncated.jpg"), p[1]);
+        JsonNode result = new ObjectMapper().readTree(out.resolve("predict.json").toFile());
+        assertEquals(good, result.get("images").asLong());
+        assertEquals(good, result.get("labelled").asLong(), "folders 3 and 7 are classes of the run");
+        assertEquals(1, result.get("rejected").size());
+        assertEquals("3/truncated.jpg", result.get("rejected").get(0).get("key").asText());
+        List<Row> rows = spark.read().parquet(out.resolve("predictions").toString()).collectAsList();
+        assertEquals(good, rows.size());
+        for (Row r : rows) {
+            String key = r.getAs("key");
+            assertEquals(key.startsWith("3/") ? 3 : 7, (int) r.getAs("label"), key);
+        }
+    }
+
     @Test
     void anotherDatasetAndCsvAndBadOptions(@TempDir Path dir, SparkSession spark) throws Exception {
         Path data = FashionSlice.write(dir.resolve("data"), 400, 120);

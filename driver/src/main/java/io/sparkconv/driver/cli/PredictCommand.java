@@ -57,17 +57,12 @@ final class PredictCommand implements Callable<Integer> {
         PredictOptions options = new PredictOptions(input, split, out, top, format,
                 backend != null ? BackendChoice.parse(backend) : null);
         TrainedModel model = TrainedModel.of(run);
-        SparkConf conf = new SparkConf();
-        if (!conf.contains("spark.master")) {
-            conf.setMaster(master);
-        }
-        conf.setIfMissing("spark.app.name", "sparkconv-predict");
+        SparkConf conf = JobSession.conf(master, "sparkconv-predict");
         // Each task's net runs on spark.task.cpus threads, and oneDNN's OpenMP pool is as large in
         // every task: local tasks share this JVM's cores, so more at once would oversubscribe them.
         int perTask = threads > 0 ? threads : OneDnn.available() ? OneDnn.ompThreads() : 1;
         conf.setIfMissing("spark.task.cpus", Integer.toString(perTask));
         conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", Integer.toString(perTask));
-        conf.setIfMissing("spark.ui.showConsoleProgress", "false");
         SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
         Prediction.run(spark, model, run.toAbsolutePath().toString(), options, System.out);
         return 0;

@@ -4,7 +4,6 @@ import io.sparkconv.prep.job.PrepJob;
 import io.sparkconv.prep.job.PrepOptions;
 import io.sparkconv.prep.source.InputFormat;
 import java.util.concurrent.Callable;
-import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -74,14 +73,7 @@ final class PrepCommand implements Callable<Integer> {
         // options are checked before Spark starts
         PrepOptions options = new PrepOptions(input, out, format == null ? null : InputFormat.of(format), channels,
                 size, validation, test, folds, partitions, overwrite, compression, shardRecords);
-        SparkConf conf = new SparkConf();
-        if (!conf.contains("spark.master")) {
-            conf.setMaster(master);
-        }
-        conf.setIfMissing("spark.app.name", "sparkconv-prep");
-        // the job prints its own progress lines
-        conf.setIfMissing("spark.ui.showConsoleProgress", "false");
-        SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+        SparkSession spark = SparkSession.builder().config(JobSession.conf(master, "sparkconv-prep")).getOrCreate();
         new PrepJob(spark, System.out).run(options);
         return 0;
     }

@@ -94,6 +94,18 @@ public record RunData(SplitUnits train, SplitUnits validation, SplitUnits test) 
         });
     }
 
+    /** The classes' names: a prepared dataset's (its class folders'), or the class numbers of IDX files. */
+    public static List<String> classNames(DataConfig data, int classes) throws IOException {
+        List<String> names = new ArrayList<>();
+        if (data.prepared()) {
+            names.addAll(Manifest.read(data.path(), new Configuration()).classes());
+        }
+        for (int k = names.size(); k < classes; k++) {
+            names.add(Integer.toString(k));
+        }
+        return List.copyOf(names.subList(0, classes));
+    }
+
     /** See {@link #layout}. */
     public record Layout(Shape shape, long[] trainUnits, Sizes sizes) {}
 

@@ -132,7 +132,7 @@ public final class SparkTrainer {
             throw new IllegalStateException("the last checkpoint does not hold rank 0's final parameters");
         }
         last.write(outDir.resolve("model").toAbsolutePath().toUri().toString());
-        TrainedModel.writeStatistics(outDir.resolve("model"), r.statistics());
+        TrainedModel.writeAlongside(outDir.resolve("model"), r.statistics(), r.config(), r.plan().classes());
         float[] t = r.lead().testScores();
         if (scoreTest && t == null) {
             throw new IllegalStateException("the workers did not score the test split");

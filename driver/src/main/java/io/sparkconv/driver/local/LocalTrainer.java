@@ -110,7 +110,7 @@ public final class LocalTrainer {
                 throw TrainingFailedException.diverged(outcome.message(), checkpointDir);
             }
             checkpoints.checkpoint(outcome.last()).write(outDir.resolve("model").toAbsolutePath().toUri().toString());
-            TrainedModel.writeStatistics(outDir.resolve("model"), statistics);
+            TrainedModel.writeAlongside(outDir.resolve("model"), statistics, resolved, plan.classes());
             // The test split is scored once, here, after every training decision is made.
             SplitUnits test = data.test();
             Evaluation testEval = Evaluation.of(Evaluation.over(net, test, test.unitsOf(0, 1), augmenter, t.evalBatchSize()));

@@ -60,7 +60,7 @@ public final class Prediction {
         TrainConfig run = model.config();
         NetPlan plan = NetPlan.of(run.netSpec());
         PixelStatistics statistics = model.statistics();
-        List<String> names = classNames(run, plan.classes());
+        List<String> names = model.classNames(plan.classes());
         String split = o.split();
         TrainConfig in = run;
         int[] labels = null;
@@ -179,25 +179,6 @@ public final class Prediction {
         data.put("data.held_out_fold", -1);
         data.put("data.train_on_validation", false);
         return data;
-    }
-
-    /**
-     * The run's class names: its prepared dataset's (its folders'), or class numbers (IDX files, or a
-     * dataset no longer where the run read it).
-     */
-    private static List<String> classNames(TrainConfig run, int classes) {
-        List<String> names = new ArrayList<>();
-        if (run.data().prepared()) {
-            try {
-                names.addAll(Manifest.read(run.data().path(), new Configuration()).classes());
-            } catch (IOException e) {
-                // the training data is gone: predictions name classes by number
-            }
-        }
-        for (int k = names.size(); k < classes; k++) {
-            names.add(Integer.toString(k));
-        }
-        return List.copyOf(names.subList(0, classes));
     }
 
     /** An image folder's class (its folder) to the run's class of the same name, -1 where the run has none. */

@@ -27,6 +27,8 @@ import java.nio.file.Path;
 public record TrainedModel(Checkpoint checkpoint, TrainConfig config, Path dir) {
     /** Where a model's folder keeps the augmenter's statistics. */
     public static final String STATISTICS_FILE = "statistics.json";
+    /** Where a model's folder keeps its classes' names, by class number. */
+    public static final String CLASSES_FILE = "classes.json";
 
     /** The model of a run directory (its {@code model/}), or of a checkpoint directory itself. */
     public static TrainedModel of(Path run) throws IOException {
@@ -36,10 +38,32 @@ public record TrainedModel(Checkpoint checkpoint, TrainConfig config, Path dir) 
         return new TrainedModel(model, TrainConfig.fromJson(model.header().configJson()), modelDir);
     }
 
-    /** Writes the statistics a run's model normalizes its inputs by next to the model. */
-    public static void writeStatistics(Path modelDir, PixelStatistics statistics) throws IOException {
+    /**
+     * Writes beside a run's model what using it needs besides its parameters: the statistics it
+     * normalizes its inputs by, and its classes' names.
+     */
+    public static void writeAlongside(Path modelDir, PixelStatistics statistics, TrainConfig config, int classes)
+            throws IOException {
         Files.createDirectories(modelDir);
         Json.writeAtomically(modelDir.resolve(STATISTICS_FILE), statistics);
+        Json.writeAtomically(modelDir.resolve(CLASSES_FILE), RunData.classNames(config.data(), classes));
+    }
+
+    /**
+     * The classes' names, by class number: the model's {@code classes.json}, or, for a model written
+     * before it was kept, the run's dataset's (numbers when that is gone).
+     */
+    public java.util.List<String> classNames(int classes) throws IOException {
+        Path file = dir.resolve(CLASSES_FILE);
+        if (Files.isRegularFile(file)) {
+            return java.util.List.of(Json.MAPPER.readValue(file.toFile(), String[].class));
+        }
+        try {
+            return RunData.classNames(config.data(), classes);
+        } catch (IOException e) {
+            // the run's dataset is gone: classes by number
+            return java.util.stream.IntStream.range(0, classes).mapToObj(Integer::toString).toList();
+        }
     }
 
     /**

@@ -62,6 +62,9 @@ class PredictCommandTest {
             String[] t = run("train", "--conf", conf.toString(), "--out", trained.toString(), "--master", master, "--workers", "2");
             assertEquals("0", t[0], t[2]);
             assertTrue(Files.isRegularFile(trained.resolve("model").resolve(TrainedModel.STATISTICS_FILE)));
+            assertEquals(List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"),
+                    List.of(new ObjectMapper().readValue(trained.resolve("model").resolve(TrainedModel.CLASSES_FILE).toFile(),
+                            String[].class)));
             JsonNode summary = new ObjectMapper().readTree(trained.resolve("summary.json").toFile());
 
             Path out = dir.resolve("predict-" + master.replaceAll("[^a-z0-9]", ""));

@@ -80,9 +80,11 @@ public final class LocalTrainer {
                 : outDir.resolve("checkpoints").toAbsolutePath().toUri().toString();
         Optional<Checkpoint> resume = Checkpoint.latest(checkpointDir);
 
-        // The whole global batch through one net: the batches of any K-worker run, summed in one pass.
+        // The whole global batch through one net: the batches of any K-worker run, summed in one pass,
+        // in the order K = distributed.workers sum them (worker by worker), so the sums round alike.
         try (StreamingBatches batches = new StreamingBatches(run.batches(), 0, 1, part.units(),
-                     new Augmenter(config.augment(), statistics), t.seed(), t.epochs(), 2)
+                     new Augmenter(config.augment(), statistics), t.seed(), t.epochs(), 2,
+                     Math.max(1, Math.min(config.distributed().workers(), run.batches().shards())))
                 .startAt(resume.map(c -> c.header().epoch()).orElse(0), resume.map(c -> c.header().step()).orElse(0));
              ThreadTeam team = new ThreadTeam(threads);
              Net net = backend.compile(plan, Math.max(batches.capacity(), t.evalBatchSize()), team)) {

@@ -20,8 +20,9 @@ import java.util.concurrent.ThreadFactory;
  * whether the units come from memory or from files, and how far ahead the producer runs, changes
  * nothing but time.
  *
- * <p>With {@code worker = 0} of 1 it is the whole global batch: what one process trains on, and
- * what it replays of any K-worker run.
+ * <p>With {@code worker = 0} of 1 it is the whole global batch: what one process trains on, the
+ * batches of any K-worker run. Given {@code sumOrder} K, it puts them in the order K workers sum
+ * them (worker 0's share, then worker 1's, ...), so its float sums round as theirs do.
  */
 public final class StreamingBatches implements BatchSource {
     private record Pending(int epoch, int step, Batch batch, Future<Batch> built) {}
@@ -34,6 +35,7 @@ public final class StreamingBatches implements BatchSource {
     private final Augmenter augmenter;
     private final ShardStream[] streams;
     private final int capacity;
+    private final int sumOrder;
     private final ExecutorService producer;
     private final ExecutorService reader;
     private final ArrayDeque<Batch> free = new ArrayDeque<>();
@@ -51,6 +53,16 @@ public final class StreamingBatches implements BatchSource {
      */
     public StreamingBatches(StreamPlan plan, int worker, int workers, SplitUnits train, Augmenter augmenter,
                             long seed, int epochs, int depth) {
+        this(plan, worker, workers, train, augmenter, seed, epochs, depth, 1);
+    }
+
+    /** One process's batches ({@code worker} 0 of 1) in the order K = {@code sumOrder} workers sum them. */
+    public StreamingBatches(StreamPlan plan, int worker, int workers, SplitUnits train, Augmenter augmenter,
+                            long seed, int epochs, int depth, int sumOrder) {
+        if (sumOrder > 1 && workers != 1) {
+            throw new IllegalArgumentException("a sum order of " + sumOrder + " workers is for one process's batches");
+        }
+        this.sumOrder = Math.max(1, sumOrder);
         if (train.count() != plan.units()) {
             throw new IllegalArgumentException("the plan has " + plan.units() + " units, the data " + train.count());
         }
@@ -160,7 +172,7 @@ public final class StreamingBatches implements BatchSource {
     private Batch build(Batch batch, int epoch, int step) throws IOException {
         int[] slot = {0};
         IOException[] failed = {null};
-        plan.items(step, worker, workers, (shard, position) -> {
+        StreamPlan.ItemSink sink = (shard, position) -> {
             if (failed[0] != null) {
                 return;
             }
@@ -175,7 +187,14 @@ public final class StreamingBatches implements BatchSource {
             augmenter.augment(stream.set(), stream.index(), stream.id(), epoch, seed, batch.images, i);
             batch.labels[i] = stream.set().labels()[stream.index()];
             batch.sampleIds[i] = stream.id();
-        });
+        };
+        if (sumOrder > 1) {
+            for (int w = 0; w < sumOrder; w++) {
+                plan.items(step, w, sumOrder, sink);
+            }
+        } else {
+            plan.items(step, worker, workers, sink);
+        }
         if (failed[0] != null) {
             throw failed[0];
         }
